@@ -1,0 +1,43 @@
+/**
+ * Who is calling, as the JWT authorizer verified it. API Gateway's JWT authorizer hands claims
+ * to Lambda as strings (arrays become "[a b]"); the local gateway does the same, so this is the
+ * one place that reads them.
+ */
+export const ROLES = ['applicant', 'agent', 'staff', 'supervisor', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  sub: string;
+  name: string;
+  roles: Role[];
+  /** Staff, supervisors, agents: the hall they belong to ('*' for city-wide supervisors). */
+  hall?: string;
+  dept?: string;
+  posts: string[];
+  level?: string;
+}
+
+function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+export function principalFromClaims(claims: Record<string, unknown>): Principal | undefined {
+  const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
+  if (!sub) return undefined;
+  const roles = list(claims.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+  const str = (k: string) => (typeof claims[k] === 'string' && claims[k] !== '' ? (claims[k] as string) : undefined);
+  return {
+    sub,
+    name: str('name') ?? '',
+    roles,
+    hall: str('hall'),
+    dept: str('dept'),
+    posts: list(claims.posts),
+    level: str('level'),
+  };
+}
