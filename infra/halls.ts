@@ -20,7 +20,13 @@ export const city = { name: '亳州市', code: '341600' } as const;
 export const halls: readonly Hall[] = [
   { id: 'city', code: '341600', name: '市直厅', fullName: '亳州市市直部门网上办事大厅', level: 'city' },
   { id: 'qiaocheng', code: '341602', name: '谯城厅', fullName: '谯城区网上办事大厅', level: 'county' },
-  { id: 'jingkai', code: '341671', name: '市经开区厅', fullName: '亳州经济开发区网上办事大厅', level: 'county' },
+  {
+    id: 'jingkai',
+    code: '341671',
+    name: '市经开区厅',
+    fullName: '亳州经济开发区网上办事大厅',
+    level: 'county',
+  },
   { id: 'guoyang', code: '341621', name: '涡阳厅', fullName: '涡阳县网上办事大厅', level: 'county' },
   { id: 'mengcheng', code: '341622', name: '蒙城厅', fullName: '蒙城县网上办事大厅', level: 'county' },
   { id: 'lixin', code: '341623', name: '利辛厅', fullName: '利辛县网上办事大厅', level: 'county' },

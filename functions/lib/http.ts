@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type ZodType, z } from 'zod';
+import type { ZodType, z } from 'zod';
 import { type Principal, principalFromClaims } from './principal.ts';
 
 export const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'online-hall' });
@@ -60,7 +60,11 @@ interface Spec<B, Q> {
   query?: ZodType<Q>;
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
@@ -105,7 +109,12 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new HttpError(400, 'VALIDATION_FAILED', '提交的内容有误，请检查后重试', describeIssues(result.error));
+    throw new HttpError(
+      400,
+      'VALIDATION_FAILED',
+      '提交的内容有误，请检查后重试',
+      describeIssues(result.error),
+    );
   }
   return result.data;
 }
@@ -145,23 +154,29 @@ export function api<B = undefined, Q = undefined>(
     }
     const body = parse(spec.body, rawBody ?? (spec.body ? {} : undefined));
     const query = parse(spec.query, event.queryStringParameters ?? {});
-    const reply = await fn({ event, body, query, params: event.pathParameters ?? {}, principal, headers } as Request<
-      B,
-      Q
-    >);
+    const reply = await fn({
+      event,
+      body,
+      query,
+      params: event.pathParameters ?? {},
+      principal,
+      headers,
+    } as Request<B, Q>);
     return json(reply.status ?? 200, reply.body, reply.headers);
   };
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().use({
-    onError: async (request) => {
-      const err = request.error;
-      if (err instanceof HttpError) {
-        logger.info('request refused', { status: err.status, code: err.code });
-        request.response = errorReply(err);
-        return;
-      }
-      logger.error('unhandled error', err as Error);
-      request.response = errorReply(new HttpError(500, 'INTERNAL', '系统繁忙，请稍后再试'));
-    },
-  }).handler(run);
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use({
+      onError: async (request) => {
+        const err = request.error;
+        if (err instanceof HttpError) {
+          logger.info('request refused', { status: err.status, code: err.code });
+          request.response = errorReply(err);
+          return;
+        }
+        logger.error('unhandled error', err as Error);
+        request.response = errorReply(new HttpError(500, 'INTERNAL', '系统繁忙，请稍后再试'));
+      },
+    })
+    .handler(run);
 }

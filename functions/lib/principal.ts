@@ -30,7 +30,8 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
   if (!sub) return undefined;
   const roles = list(claims.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  const str = (k: string) => (typeof claims[k] === 'string' && claims[k] !== '' ? (claims[k] as string) : undefined);
+  const str = (k: string) =>
+    typeof claims[k] === 'string' && claims[k] !== '' ? (claims[k] as string) : undefined;
   return {
     sub,
     name: str('name') ?? '',
