@@ -42,6 +42,8 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   memoryMb?: number;
   tables?: Record<string, Access>;
+  /** Tables of the platform stack a hall function reads (e.g. the catalogue when filing). */
+  platformTables?: Record<string, Access>;
   buckets?: Record<string, Access>;
   topics?: string[];
   /** State machines this function starts executions of. */
@@ -142,6 +144,7 @@ export const hallResources: StackResources = {
       entry: 'functions/cases/file.ts',
       description: '申办: file a case',
       tables: { cases: 'write' },
+      platformTables: { catalogue: 'read' },
       starts: ['lifecycle'],
     },
     caseAction: {
@@ -213,6 +216,24 @@ export const platformResources: StackResources = {
       tables: { catalogue: 'read' },
       memoryMb: 1024,
     },
+    suggestItems: {
+      entry: 'functions/catalogue/suggest.ts',
+      description: 'Type-ahead suggestions for the search box',
+      tables: { catalogue: 'read' },
+      memoryMb: 1024,
+    },
+    listDepartments: {
+      entry: 'functions/catalogue/departments.ts',
+      description: 'Departments (实施机关) for 部门服务 navigation',
+      tables: { catalogue: 'read' },
+    },
+    importCatalogue: {
+      entry: 'functions/catalogue/import.ts',
+      description: 'Operator: validate and load a catalogue (JSON or CSV), all or nothing',
+      tables: { catalogue: 'write' },
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+    },
     getItem: {
       entry: 'functions/catalogue/item.ts',
       description: 'One item with its guide (办事指南)',
@@ -223,6 +244,9 @@ export const platformResources: StackResources = {
     { method: 'GET', path: '/halls', function: 'listHalls', auth: 'public' },
     { method: 'GET', path: '/items', function: 'searchItems', auth: 'public' },
     { method: 'GET', path: '/items/{code}', function: 'getItem', auth: 'public' },
+    { method: 'GET', path: '/suggest', function: 'suggestItems', auth: 'public' },
+    { method: 'GET', path: '/departments', function: 'listDepartments', auth: 'public' },
+    { method: 'POST', path: '/catalogue/import', function: 'importCatalogue', auth: 'user' },
   ],
   streams: [],
 };
