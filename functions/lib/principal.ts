@@ -15,6 +15,8 @@ export interface Principal {
   dept?: string;
   posts: string[];
   level?: string;
+  /** Mainland mobile number (claim phone_number), for SMS. */
+  phone?: string;
 }
 
 function list(value: unknown): string[] {
@@ -40,5 +42,6 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     dept: str('dept'),
     posts: list(claims.posts),
     level: str('level'),
+    phone: str('phone_number'),
   };
 }

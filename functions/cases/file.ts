@@ -1,0 +1,134 @@
+/** POST /cases — 申办: file a case for an item of this hall. Idempotent by the Idempotency-Key header. */
+import { createHash } from 'node:crypto';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamo, env, sfn } from '#lib/aws.ts';
+import { now } from '#lib/clock.ts';
+import { api, HttpError, httpErrors } from '#lib/http.ts';
+import { beijingDate, chainEvent, formatCaseNo, GENESIS_HASH, newQueryCode } from './model.ts';
+import { type CaseRecord, createCase, getCase, getIdempotency, nextDailySequence } from './store.ts';
+
+const body = z.object({
+  itemCode: z.string().min(1, '请选择办理事项').max(64),
+  form: z
+    .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
+    .refine((f) => Object.keys(f).length <= 100, '表单字段过多')
+    .default({}),
+});
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+const IDEMPOTENCY_TTL_S = 24 * 3600;
+
+interface CatalogueItem {
+  code: string;
+  name: string;
+  hallId: string;
+  deptCode: string;
+  deptName?: string;
+}
+
+async function findItem(code: string): Promise<CatalogueItem | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: env('CATALOGUE_TABLE'), Key: { pk: 'ITEM', sk: code } }),
+  );
+  return out.Item as CatalogueItem | undefined;
+}
+
+async function startLifecycle(caseNo: string) {
+  // The execution name is the case number, so a retried filing never starts a second execution
+  // (a finished one answers ExecutionAlreadyExists, which means the same here).
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: env('LIFECYCLE_STATE_MACHINE_ARN'),
+        name: caseNo,
+        input: JSON.stringify({ caseNo }),
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ExecutionAlreadyExists') throw err;
+  }
+}
+
+/** A repeated request with the same key gets the first answer; a different body under that key is refused. */
+async function replay(previous: { caseNo: string; requestHash: string }, requestHash: string) {
+  if (previous.requestHash !== requestHash) {
+    throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '同一个 Idempotency-Key 不能用于不同的申请内容');
+  }
+  const existing = await getCase(previous.caseNo);
+  if (!existing) throw httpErrors.conflict('申请正在处理中，请稍后重试');
+  // The first attempt may have stopped before starting the execution; starting again is idempotent.
+  await startLifecycle(existing.caseNo);
+  return { status: 200, body: publicView(existing) };
+}
+
+const publicView = (c: CaseRecord) => ({
+  caseNo: c.caseNo,
+  queryCode: c.queryCode,
+  status: c.status,
+  filedAt: c.filedAt,
+});
+
+export const handler = api({ auth: 'user', body }, async ({ body, principal, headers }) => {
+  const user = principal!;
+  if (!user.roles.includes('applicant')) throw httpErrors.forbidden('只有申请人可以在线申办');
+  const key = headers['idempotency-key'];
+  if (!key || !IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpError(
+      400,
+      'IDEMPOTENCY_KEY_REQUIRED',
+      '请求缺少有效的 Idempotency-Key（8–64 位字母、数字、- 或 _）',
+    );
+  }
+  const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+  const previous = await getIdempotency(user.sub, key);
+  if (previous) return replay(previous, requestHash);
+
+  const item = await findItem(body.itemCode);
+  if (!item || item.hallId !== env('HALL_ID')) {
+    throw new HttpError(404, 'ITEM_NOT_FOUND', '本厅没有这个办理事项，请从办事指南进入申办');
+  }
+  const at = now();
+  const date = beijingDate(at);
+  const caseNo = formatCaseNo(env('HALL_CODE'), date, await nextDailySequence(date));
+  const event = chainEvent(caseNo, GENESIS_HASH, 1, {
+    type: '申办',
+    at: at.toISOString(),
+    actor: '申请人',
+    actorName: user.name,
+    note: `在线申办“${item.name}”`,
+  });
+  const record: CaseRecord = {
+    caseNo,
+    hallId: item.hallId,
+    itemCode: item.code,
+    itemName: item.name,
+    deptCode: item.deptCode,
+    deptName: item.deptName ?? '',
+    applicant: { sub: user.sub, name: user.name, phone: user.phone },
+    form: body.form,
+    status: 'submitted',
+    step: 'accept',
+    version: 1,
+    eventCount: 1,
+    lastHash: event.hash,
+    queryCode: newQueryCode(),
+    filedAt: at.toISOString(),
+  };
+  const outcome = await createCase(record, event, {
+    sub: user.sub,
+    key,
+    requestHash,
+    expiresAt: Math.floor(at.getTime() / 1000) + IDEMPOTENCY_TTL_S,
+  });
+  if (outcome === 'duplicate') {
+    // A concurrent request with the same key won; answer as it did.
+    const winner = await getIdempotency(user.sub, key);
+    if (winner) return replay(winner, requestHash);
+    throw httpErrors.conflict('重复提交，请稍后在“我的办件”中查看');
+  }
+  await startLifecycle(caseNo);
+  return { status: 201, body: publicView(record) };
+});

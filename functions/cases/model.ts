@@ -1,0 +1,121 @@
+/**
+ * The case (办件) as pure rules: case numbers, query codes, the ten process events and their
+ * hash chain. No AWS here.
+ */
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** The ten process events of the plan, in their official names. */
+export const PROCESS_EVENTS = [
+  '申办',
+  '网上预受理',
+  '受理',
+  '审批（处理）',
+  '补交告知',
+  '补交受理',
+  '特别程序申请',
+  '特别程序结果',
+  '办结',
+  '领取登记',
+] as const;
+export type ProcessEvent = (typeof PROCESS_EVENTS)[number];
+
+export type CaseStatus = 'submitted' | 'accepted' | 'refused' | 'approved' | 'denied';
+
+export const STATUS_NAMES: Record<CaseStatus, string> = {
+  submitted: '已申办，待受理',
+  accepted: '已受理，审批中',
+  refused: '不予受理',
+  approved: '已办结（准予）',
+  denied: '已办结（不予）',
+};
+
+export interface CaseEvent {
+  seq: number;
+  type: ProcessEvent;
+  at: string;
+  /** Who acted: the post (受理岗 …) or 申请人 / 系统. */
+  actor: string;
+  actorName?: string;
+  outcome?: string;
+  note?: string;
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** `341602-20261126-000001`: hall division code, filing date (Beijing), daily sequence. */
+export function formatCaseNo(hallCode: string, beijingDate: string, seq: number): string {
+  return `${hallCode}-${beijingDate.replaceAll('-', '')}-${String(seq).padStart(6, '0')}`;
+}
+
+const CASE_NO = /^(\d{6})-(\d{8})-(\d{6})$/;
+
+export function parseCaseNo(caseNo: string): { hallCode: string; date: string; seq: number } | undefined {
+  const m = CASE_NO.exec(caseNo);
+  return m ? { hallCode: m[1], date: m[2], seq: Number(m[3]) } : undefined;
+}
+
+export function isCaseNo(value: string): boolean {
+  return CASE_NO.test(value);
+}
+
+/** Beijing calendar date (YYYY-MM-DD) of an instant; China has one time zone and no DST. */
+export function beijingDate(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Six digits, told to the applicant with the case number; the pair opens the progress query. */
+export function newQueryCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+export function queryCodeMatches(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Canonical JSON (sorted keys) so the hash does not depend on attribute order in storage. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function hashEvent(caseNo: string, event: Omit<CaseEvent, 'hash'>): string {
+  return createHash('sha256')
+    .update(canonical({ caseNo, ...event }))
+    .digest('hex');
+}
+
+export function chainEvent(
+  caseNo: string,
+  prevHash: string,
+  seq: number,
+  fields: Omit<CaseEvent, 'seq' | 'prevHash' | 'hash'>,
+): CaseEvent {
+  const body = { ...fields, seq, prevHash };
+  return { ...body, hash: hashEvent(caseNo, body) };
+}
+
+/** Proves a timeline untampered: every hash matches its content and links to the one before. */
+export function verifyChain(
+  caseNo: string,
+  events: CaseEvent[],
+): { ok: true } | { ok: false; seq: number; reason: string } {
+  let prev = GENESIS_HASH;
+  for (const [i, e] of events.entries()) {
+    if (e.seq !== i + 1) return { ok: false, seq: e.seq, reason: '事件序号不连续' };
+    if (e.prevHash !== prev) return { ok: false, seq: e.seq, reason: '与前一事件的链接不符' };
+    const { hash, ...body } = e;
+    if (hashEvent(caseNo, body) !== hash) return { ok: false, seq: e.seq, reason: '事件内容与哈希不符' };
+    prev = hash;
+  }
+  return { ok: true };
+}

@@ -1,0 +1,21 @@
+/**
+ * SDK clients, created once per execution environment. Endpoints come from the SDK's standard
+ * variables (AWS_ENDPOINT_URL_DYNAMODB, …), so the same code talks to AWS or the local cloud.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+export const sfn = new SFNClient({});
+export const sns = new SNSClient({});
+
+/** A required environment variable, named by infra/resources.ts. */
+export function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,103 @@
+/**
+ * Cases table stream → SMS. Each new process event that the applicant must hear about becomes one
+ * SMS, recorded in the outbox first (a conditional put, so a replayed stream record never sends
+ * twice). Sending happens after the case changed, so a failure never blocks or rolls back the case.
+ */
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { CaseEvent } from '#functions/cases/model.ts';
+import { getCase } from '#functions/cases/store.ts';
+import { dynamo, env, sns } from '#lib/aws.ts';
+import { now } from '#lib/clock.ts';
+import { logger } from '#lib/http.ts';
+import { renderSms, type SmsTemplate, toE164 } from './templates.ts';
+
+/** Which template an event calls for, if any. */
+export function templateFor(event: Pick<CaseEvent, 'type' | 'outcome'>): SmsTemplate | undefined {
+  if (event.type === '受理') return event.outcome === '不予受理' ? 'refused' : 'accepted';
+  if (event.type === '办结') return event.outcome === '不予' ? 'denied' : 'approved';
+  return undefined;
+}
+
+async function claimOutbox(caseNo: string, seq: number, phone: string, message: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: env('CASES_TABLE'),
+        Item: {
+          pk: `CASE#${caseNo}`,
+          sk: `SMS#${String(seq).padStart(4, '0')}#${phone}`,
+          phone,
+          message,
+          status: 'pending',
+          createdAt: now().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed' },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+async function markOutbox(caseNo: string, seq: number, phone: string, fields: Record<string, unknown>) {
+  const names = Object.keys(fields);
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: env('CASES_TABLE'),
+      Key: { pk: `CASE#${caseNo}`, sk: `SMS#${String(seq).padStart(4, '0')}#${phone}` },
+      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
+    }),
+  );
+}
+
+export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+  let failed = 0;
+  for (const record of event.Records) {
+    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
+    const item = unmarshall(record.dynamodb.NewImage as Parameters<typeof unmarshall>[0]);
+    if (typeof item.sk !== 'string' || !item.sk.startsWith('EVT#')) continue;
+    const caseEvent = item as CaseEvent & { caseNo: string };
+    const template = templateFor(caseEvent);
+    if (!template) continue;
+    const c = await getCase(caseEvent.caseNo);
+    const phone = c?.applicant.phone;
+    if (!c || !phone) continue;
+    const message = renderSms(template, {
+      itemName: c.itemName,
+      caseNo: c.caseNo,
+      queryCode: c.queryCode,
+      reason: caseEvent.note,
+      phone: '12345',
+    });
+    if (!(await claimOutbox(c.caseNo, caseEvent.seq, phone, message))) continue;
+    try {
+      const out = await sns.send(
+        new PublishCommand({
+          PhoneNumber: toE164(phone),
+          Message: message,
+          MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+        }),
+      );
+      await markOutbox(c.caseNo, caseEvent.seq, phone, {
+        status: 'sent',
+        messageId: out.MessageId,
+        sentAt: now().toISOString(),
+      });
+    } catch (err) {
+      failed++;
+      logger.warn('sms failed', { caseNo: c.caseNo, seq: caseEvent.seq, error: (err as Error).message });
+      await markOutbox(c.caseNo, caseEvent.seq, phone, { status: 'failed', error: (err as Error).message });
+    }
+  }
+  // Failed messages stay 'failed' in the outbox; failing the batch makes the stream retry them.
+  if (failed) throw new Error(`${failed} SMS failed`);
+}

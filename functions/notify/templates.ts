@@ -1,0 +1,28 @@
+/** Every SMS text in one place. `{name}` placeholders; a missing variable is a bug, not a blank. */
+export const SMS_SIGNATURE = '【亳州政务服务】';
+
+export const SMS_TEMPLATES = {
+  filed: '您已在线申办“{itemName}”，办件编号{caseNo}，查询码{queryCode}，请妥善保管。',
+  accepted:
+    '您申办的“{itemName}”已受理，办件编号{caseNo}，查询码{queryCode}。可凭编号和查询码在网上办事大厅查询进度。',
+  refused: '您申办的“{itemName}”（办件编号{caseNo}）不予受理，理由：{reason}。如有疑问请致电{phone}。',
+  approved: '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：准予。',
+  denied:
+    '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：不予许可，理由：{reason}。您可依法申请行政复议或提起行政诉讼。',
+} as const;
+
+export type SmsTemplate = keyof typeof SMS_TEMPLATES;
+
+export function renderSms(template: SmsTemplate, vars: Record<string, string | number | undefined>): string {
+  const text = SMS_TEMPLATES[template].replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined || value === '') throw new Error(`SMS template ${template} needs {${name}}`);
+    return String(value);
+  });
+  return SMS_SIGNATURE + text;
+}
+
+/** Mainland number → E.164, as SNS wants it. */
+export function toE164(phone: string): string {
+  return phone.startsWith('+') ? phone : `+86${phone}`;
+}

@@ -1,0 +1,271 @@
+/**
+ * The local cloud: AWS-compatible emulators wired from infra/resources.ts, the same handler modules
+ * and the same state machine files as in AWS. `npm start` runs it with data under `.data/`;
+ * the test suite runs it once per run, in memory.
+ */
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  CreateStateMachineCommand,
+  SFNClient,
+  StateMachineAlreadyExists,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { loadSeedCatalogue, readCatalogue, writeCatalogue } from '#functions/catalogue/store.ts';
+import { halls } from '../halls.ts';
+import { envVarFor, hallResources, platformResources, type StackResources } from '../resources.ts';
+import { type DemoAccount, demoAccounts } from '../seed/accounts.ts';
+import { LocalClock } from './clock.ts';
+import { devApi } from './dev-api.ts';
+import { ensureTables, localCredentials, startDynamo } from './dynamodb.ts';
+import { type GatewayRoute, startGateway } from './gateway.ts';
+import { LocalIssuer } from './identity.ts';
+import { LocalLambdas } from './lambda.ts';
+import { functionArn, hallScope, localName, REGION, type Scope, stateMachineArn, topicArn } from './names.ts';
+import { startS3 } from './s3.ts';
+import { type LocalSns, startSns } from './sns.ts';
+import { startStepFunctions } from './stepfunctions/index.ts';
+import { StreamPoller } from './streams.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface CloudOptions {
+  /** Persist everything here (`.data/`); omitted → in memory, gone at stop. */
+  dataDir?: string;
+  /** Gateway port; 0 → any free port. */
+  port?: number;
+  /** Wipe dataDir first and seed again. */
+  reset?: boolean;
+  /** Log level of the handlers (Powertools). */
+  logLevel?: string;
+}
+
+export interface LocalCloud {
+  url: string;
+  clock: LocalClock;
+  sns: LocalSns;
+  lambdas: LocalLambdas;
+  issuer: LocalIssuer;
+  accounts: DemoAccount[];
+  /** The SDK endpoint variables a client of this cloud needs (tests, scripts). */
+  env: Record<string, string>;
+  tableName(scope: Scope, id: string): string;
+  /** Deliver pending stream records now rather than at the next idle poll. */
+  nudgeStreams(): void;
+  stop(): Promise<void>;
+}
+
+interface Stack {
+  scope: Scope;
+  resources: StackResources;
+  apiPrefix: string;
+  env: Record<string, string>;
+}
+
+function stacks(): Stack[] {
+  const platform: Stack = { scope: 'platform', resources: platformResources, apiPrefix: '/api', env: {} };
+  const hallStacks = halls.map((hall) => ({
+    scope: hallScope(hall.id),
+    resources: hallResources,
+    apiPrefix: hallResources.apiPrefix.replace('{hallId}', hall.id),
+    env: { HALL_ID: hall.id, HALL_CODE: hall.code },
+  }));
+  return [platform, ...hallStacks];
+}
+
+/** The environment of one stack's functions, named as the CDK stacks name it. */
+function resourceEnv(stack: Stack): Record<string, string> {
+  const r = stack.resources;
+  const env: Record<string, string> = { ...stack.env, SERVICE_NAME: stack.scope };
+  for (const id of Object.keys(r.tables)) env[envVarFor('table', id)] = localName(stack.scope, id);
+  for (const id of Object.keys(r.buckets)) env[envVarFor('bucket', id)] = localName(stack.scope, id);
+  for (const id of Object.keys(r.topics)) env[envVarFor('topic', id)] = topicArn(stack.scope, id);
+  for (const id of Object.keys(r.stateMachines))
+    env[envVarFor('stateMachine', id)] = stateMachineArn(stack.scope, id);
+  for (const fn of Object.values(r.functions)) {
+    for (const id of Object.keys(fn.platformTables ?? {}))
+      env[envVarFor('table', id)] = localName('platform', id);
+  }
+  return env;
+}
+
+function definitionOf(stack: Stack, id: string): string {
+  const spec = stack.resources.stateMachines[id];
+  const text = readFileSync(join(ROOT, 'statemachines', spec.file), 'utf8');
+  return text.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    const fnId = spec.functions[name];
+    if (!fnId) throw new Error(`${spec.file}: no substitution for ${whole}`);
+    return functionArn(stack.scope, fnId);
+  });
+}
+
+export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  if (dataDir && opts.reset) rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const at = (name: string) => (dataDir ? join(dataDir, name) : undefined);
+  const all = stacks();
+  const stopping: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stopping.reverse())
+      await fn().catch((err) => console.error('[cloud] stop:', err.message));
+  };
+
+  try {
+    const clock = new LocalClock(at('clock.json'));
+    const dynamo = await startDynamo({ dataDir: at('dynamodb') });
+    stopping.push(() => dynamo.stop());
+    const s3 = await startS3({
+      dataDir: at('s3'),
+      buckets: all.flatMap((s) =>
+        Object.entries(s.resources.buckets).map(([id, b]) => ({
+          name: localName(s.scope, id),
+          browserUploads: b.browserUploads,
+        })),
+      ),
+    });
+    stopping.push(() => s3.stop());
+    const sns = await startSns({ outboxFile: at('sms-outbox.jsonl'), now: () => clock.now() });
+    stopping.push(() => sns.stop());
+
+    const lambdas = new LocalLambdas(clock);
+    stopping.push(() => lambdas.stop());
+    const sfn = await startStepFunctions({
+      dataDir: at('stepfunctions'),
+      region: REGION,
+      invokeLambda: (name, payload) => lambdas.invoke(name, payload),
+      clock,
+    });
+    stopping.push(() => sfn.stop());
+
+    const endpoints = {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_SNS: sns.endpoint,
+      // s3rver stores streamed bodies corrupted unless checksums are only computed when required.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    };
+    const sdk = { region: REGION, credentials: localCredentials };
+    const ddb = new DynamoDBClient({ ...sdk, endpoint: dynamo.endpoint });
+    const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+    const snsClient = new SNSClient({ ...sdk, endpoint: sns.endpoint });
+    const sfnClient = new SFNClient({ ...sdk, endpoint: sfn.endpoint });
+    stopping.push(async () => {
+      for (const c of [ddb, snsClient, sfnClient]) c.destroy();
+    });
+
+    // Resources of every stack, as CloudFormation would create them.
+    await ensureTables(
+      ddb,
+      all.flatMap((s) =>
+        Object.entries(s.resources.tables).map(([id, spec]) => ({ name: localName(s.scope, id), spec })),
+      ),
+    );
+    for (const s of all) {
+      for (const id of Object.keys(s.resources.topics)) {
+        await snsClient.send(new CreateTopicCommand({ Name: localName(s.scope, id) }));
+      }
+      lambdas.register(
+        s.scope,
+        { ...endpoints, POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN', ...resourceEnv(s) },
+        s.resources.functions,
+      );
+      for (const id of Object.keys(s.resources.stateMachines)) {
+        const name = localName(s.scope, id);
+        const definition = definitionOf(s, id);
+        const roleArn = `arn:aws:iam::000000000000:role/${name}`;
+        try {
+          await sfnClient.send(new CreateStateMachineCommand({ name, definition, roleArn }));
+        } catch (err) {
+          if (!(err instanceof StateMachineAlreadyExists)) throw err;
+          await sfnClient.send(
+            new UpdateStateMachineCommand({ stateMachineArn: stateMachineArn(s.scope, id), definition }),
+          );
+        }
+      }
+    }
+
+    // Seed the catalogue once; a persisted `.data/` keeps what operators imported.
+    const catalogueTable = localName('platform', 'catalogue');
+    let catalogue = await readCatalogue(doc, catalogueTable).catch(() => undefined);
+    if (!catalogue || catalogue.items.length === 0) {
+      catalogue = loadSeedCatalogue();
+      await writeCatalogue(doc, catalogueTable, catalogue);
+    }
+    const itemCounts = new Map<string, number>();
+    for (const item of catalogue.items)
+      itemCounts.set(item.deptCode, (itemCounts.get(item.deptCode) ?? 0) + 1);
+    const accounts = demoAccounts(
+      catalogue.departments.map((d) => ({
+        code: d.code,
+        name: d.name,
+        hallId: d.hallId,
+        itemCount: itemCounts.get(d.code) ?? 0,
+      })),
+    );
+
+    const streams = new StreamPoller(
+      ddb,
+      new DynamoDBStreamsClient({ ...sdk, endpoint: dynamo.endpoint }),
+      at('stream-checkpoints.json'),
+    );
+    streams.start(
+      all.flatMap((s) =>
+        s.resources.streams.map((m) => ({
+          table: localName(s.scope, m.table),
+          invoke: (event: { Records: unknown[] }) => lambdas.invoke(localName(s.scope, m.function), event),
+        })),
+      ),
+    );
+    stopping.push(() => streams.stop());
+
+    const port = opts.port ?? 0;
+    const routes: GatewayRoute[] = all.flatMap((s) =>
+      s.resources.routes.map((r) => ({
+        method: r.method,
+        path: `${s.apiPrefix}${r.path}`,
+        functionName: localName(s.scope, r.function),
+        auth: r.auth,
+      })),
+    );
+    // The issuer URL must be known before the gateway listens; with port 0 it is fixed up below.
+    let issuer: LocalIssuer | undefined;
+    const gateway = await startGateway({
+      port,
+      routes,
+      invoke: (name, event: APIGatewayProxyEventV2) => lambdas.invoke(name, event),
+      verifyToken: (token) => issuer!.verify(token),
+      extra: (req, res, url, body) => devApi({ issuer: issuer!, accounts, clock, sns }, req, res, url, body),
+      staticDir: join(ROOT, 'web', 'out'),
+    });
+    stopping.push(() => gateway.stop());
+    issuer = await LocalIssuer.create(`${gateway.url}/oidc`, at('issuer-key.json'));
+
+    return {
+      url: gateway.url,
+      clock,
+      sns,
+      lambdas,
+      issuer,
+      accounts,
+      env: endpoints,
+      tableName: localName,
+      nudgeStreams: () => streams.nudge(),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Routes that exist only in the local cloud: demo sign-in, the demo account list, the SMS outbox
+ * and the dev clock. None of them is deployed to AWS (they are not in infra/resources.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { DemoAccount } from '../seed/accounts.ts';
+import { DevClockError, type LocalClock, parseDuration } from './clock.ts';
+import { sendError, sendJson } from './gateway.ts';
+import type { LocalIssuer } from './identity.ts';
+import type { LocalSns } from './sns.ts';
+
+interface Deps {
+  issuer: LocalIssuer;
+  accounts: DemoAccount[];
+  clock: LocalClock;
+  sns: LocalSns;
+}
+
+const login = z.object({ username: z.string().max(64), password: z.string().max(128) });
+const clockMove = z.union([
+  z.object({ by: z.union([z.string().max(32), z.number()]) }),
+  z.object({ to: z.string().max(40) }),
+]);
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function devApi(
+  deps: Deps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: Buffer,
+): Promise<boolean> {
+  const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
+  switch (route) {
+    case 'GET /oidc/jwks':
+      sendJson(res, 200, deps.issuer.jwks);
+      return true;
+    case 'POST /api/dev/token': {
+      const input = login.safeParse(parseJson(body));
+      if (!input.success) {
+        sendError(res, 400, 'VALIDATION_FAILED', '请输入用户名和密码');
+        return true;
+      }
+      const account = deps.accounts.find((a) => a.username === input.data.username);
+      if (!account || account.password !== input.data.password) {
+        sendError(res, 401, 'LOGIN_FAILED', '用户名或密码不正确');
+        return true;
+      }
+      const expiresIn = 900;
+      sendJson(res, 200, {
+        accessToken: await deps.issuer.sign(account.claims, expiresIn),
+        tokenType: 'Bearer',
+        expiresIn,
+      });
+      return true;
+    }
+    case 'GET /api/dev/accounts':
+      sendJson(res, 200, {
+        accounts: deps.accounts.map(({ claims: _claims, ...a }) => a),
+      });
+      return true;
+    case 'GET /api/dev/outbox':
+      sendJson(res, 200, { messages: [...deps.sns.outbox()].reverse() });
+      return true;
+    case 'GET /api/dev/clock':
+      sendJson(res, 200, clockState(deps.clock));
+      return true;
+    case 'POST /api/dev/clock': {
+      // Moving time changes every deadline: operators only.
+      const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const claims = token ? await deps.issuer.verify(token).catch(() => undefined) : undefined;
+      if (!claims) {
+        sendError(res, 401, 'UNAUTHENTICATED', '请先登录');
+        return true;
+      }
+      if (!(claims.roles as string[] | undefined)?.includes('operator')) {
+        sendError(res, 403, 'FORBIDDEN', '只有运营人员可以拨动开发时钟');
+        return true;
+      }
+      const input = clockMove.safeParse(parseJson(body));
+      if (!input.success) {
+        sendError(res, 400, 'VALIDATION_FAILED', '请给出 by（如 P1D、PT2H）或 to（ISO 8601 时间）');
+        return true;
+      }
+      try {
+        if ('by' in input.data) deps.clock.advance(parseDuration(input.data.by));
+        else {
+          const to = Date.parse(input.data.to);
+          if (Number.isNaN(to)) throw new DevClockError('无法识别的时间，请使用 ISO 8601 格式');
+          deps.clock.advanceTo(to);
+        }
+      } catch (err) {
+        if (err instanceof DevClockError) {
+          sendError(res, 422, 'CLOCK_INVALID', err.message);
+          return true;
+        }
+        throw err;
+      }
+      sendJson(res, 200, clockState(deps.clock));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function clockState(clock: LocalClock) {
+  const now = clock.now();
+  return {
+    now: new Date(now).toISOString(),
+    beijing: `${new Date(now + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`,
+    offsetMs: clock.offsetMs,
+  };
+}

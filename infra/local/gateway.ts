@@ -1,0 +1,288 @@
+/**
+ * The local HTTP gateway: API Gateway (HTTP API, payload format 2.0, JWT authorizer) in front of
+ * the handlers, plus the built portal (web/out) at `/`. It turns each request into the event API
+ * Gateway would send, verifies bearer tokens as the JWT authorizer does, and hands claims over as
+ * strings, the way API Gateway does.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+export interface GatewayRoute {
+  method: string;
+  /** Full path template, e.g. /api/halls/qiaocheng/cases/{caseNo}/actions */
+  path: string;
+  functionName: string;
+  auth: 'public' | 'user';
+}
+
+export type ExtraHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: Buffer,
+) => Promise<boolean>;
+
+export interface GatewayOptions {
+  port: number;
+  routes: GatewayRoute[];
+  invoke(functionName: string, event: APIGatewayProxyEventV2): Promise<unknown>;
+  /** Verifies a bearer token like the JWT authorizer; resolves to its claims or rejects. */
+  verifyToken(token: string): Promise<Record<string, unknown>>;
+  /** Routes of the local cloud itself (identity provider, dev pages' APIs), tried first. */
+  extra?: ExtraHandler;
+  staticDir: string;
+}
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  sendJson(res, status, { error: { code, message } });
+}
+
+interface CompiledRoute extends GatewayRoute {
+  regex: RegExp;
+  params: string[];
+}
+
+function compile(route: GatewayRoute): CompiledRoute {
+  const params: string[] = [];
+  const pattern = route.path
+    .split('/')
+    .map((segment) => {
+      const m = /^\{(\w+)\}$/.exec(segment);
+      if (!m) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(m[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, regex: new RegExp(`^${pattern}/?$`), params };
+}
+
+function matchRoute(routes: CompiledRoute[], method: string, path: string) {
+  for (const route of routes) {
+    const match = route.method === method ? route.regex.exec(path) : null;
+    if (match) return { route, match };
+  }
+  return undefined;
+}
+
+/** API Gateway gives claims to Lambda as strings; arrays become "[a b]". */
+function claimsAsStrings(claims: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(claims)) {
+    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve('too-large');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/;
+
+function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: Buffer) {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const params = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match[i + 1])]));
+  const text = TEXT_TYPES.test(headers['content-type'] ?? 'text/plain');
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: route.params.length ? params : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? (text ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !text,
+  };
+  return event;
+}
+
+/** Lambda proxy result (format 2.0): a full response object, or any value meaning 200 JSON. */
+function writeResult(res: ServerResponse, result: unknown) {
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    const r = result as {
+      statusCode: number;
+      headers?: Record<string, string>;
+      body?: string;
+      isBase64Encoded?: boolean;
+      cookies?: string[];
+    };
+    const headers: Record<string, string | string[]> = { ...(r.headers ?? {}) };
+    if (r.cookies?.length) headers['set-cookie'] = r.cookies;
+    res.writeHead(r.statusCode, headers);
+    res.end(r.body ? Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+    return;
+  }
+  sendJson(res, 200, result);
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+};
+
+function serveStatic(res: ServerResponse, root: string, pathname: string, method: string) {
+  if (method !== 'GET' && method !== 'HEAD') {
+    sendError(res, 405, 'METHOD_NOT_ALLOWED', '不支持的请求方式');
+    return;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    sendError(res, 400, 'BAD_PATH', '无法识别的地址');
+    return;
+  }
+  const file = normalize(join(root, decoded));
+  if (!file.startsWith(root)) {
+    sendError(res, 404, 'NOT_FOUND', '页面不存在');
+    return;
+  }
+  const candidates = [file, join(file, 'index.html'), `${file}.html`];
+  const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+  const target = found ?? join(root, '404.html');
+  if (!existsSync(target)) {
+    sendError(res, 404, 'NOT_FOUND', '页面不存在');
+    return;
+  }
+  const immutable = found?.includes(`${join(root, '_next', 'static')}`);
+  res.writeHead(found ? 200 : 404, {
+    'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (method === 'HEAD') res.end();
+  else createReadStream(target).pipe(res);
+}
+
+export async function startGateway(
+  opts: GatewayOptions,
+): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const routes = opts.routes.map(compile);
+  const staticDir = resolve(opts.staticDir);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        sendError(res, 413, 'PAYLOAD_TOO_LARGE', '提交的内容过大');
+        return;
+      }
+      if (opts.extra && (await opts.extra(req, res, url, body))) return;
+      if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
+        serveStatic(res, staticDir, url.pathname, req.method ?? 'GET');
+        return;
+      }
+      const found = matchRoute(routes, req.method ?? 'GET', url.pathname);
+      if (!found) {
+        sendError(res, 404, 'NOT_FOUND', '接口不存在');
+        return;
+      }
+      const { route, match } = found;
+      const event = toEvent(req, url, route, match, body);
+      if (route.auth === 'user') {
+        const header = req.headers.authorization ?? '';
+        const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+        if (!token) {
+          sendError(res, 401, 'UNAUTHENTICATED', '请先登录');
+          return;
+        }
+        try {
+          const claims = await opts.verifyToken(token);
+          (event.requestContext as unknown as Record<string, unknown>).authorizer = {
+            jwt: { claims: claimsAsStrings(claims), scopes: null },
+          };
+        } catch {
+          sendError(res, 401, 'INVALID_TOKEN', '登录已失效，请重新登录');
+          return;
+        }
+      }
+      writeResult(res, await opts.invoke(route.functionName, event));
+    } catch (err) {
+      console.error('[gateway]', err);
+      if (!res.headersSent) sendError(res, 502, 'BAD_GATEWAY', '服务暂时不可用，请稍后再试');
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm start`: the whole hall on this machine. Data persists under `.data/`;
+ * `npm start -- --reset` starts empty and seeds again. `PORT` changes the port (default 3000).
+ */
+import { resolve } from 'node:path';
+import { startCloud } from './cloud.ts';
+import { checkJava, JavaMissingError } from './dynamodb.ts';
+import { buildPortal, portalIsStale } from './portal-build.ts';
+
+const args = process.argv.slice(2);
+const reset = args.includes('--reset');
+const port = Number(process.env.PORT ?? 3000);
+
+try {
+  checkJava();
+} catch (err) {
+  if (err instanceof JavaMissingError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const started = performance.now();
+if (portalIsStale()) buildPortal();
+const cloud = await startCloud({
+  dataDir: resolve(import.meta.dirname, '../../.data'),
+  port,
+  reset,
+  logLevel: process.env.LOG_LEVEL ?? 'WARN',
+});
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(
+  `网上办事大厅已启动 ${cloud.url}  · 演示账号见 ${cloud.url}/dev/ 或 README  · ${seconds} s  · Ctrl+C 停止`,
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await cloud.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * DynamoDB Streams → Lambda, as the event source mapping does in AWS: poll each shard of a
+ * table's stream, hand batches to the stream handler in order, retry a failed batch a few times,
+ * and remember the last sequence number per shard (in `.data/`) so a restart neither loses nor
+ * repeats records.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+
+export interface StreamMapping {
+  table: string;
+  invoke(event: { Records: unknown[] }): Promise<unknown>;
+}
+
+const IDLE_MS = 500;
+const BUSY_MS = 50;
+const MAX_ATTEMPTS = 3;
+
+export class StreamPoller {
+  private stopped = false;
+  private readonly checkpoints: Record<string, string>;
+  private readonly loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly checkpointFile?: string,
+  ) {
+    this.checkpoints =
+      checkpointFile && existsSync(checkpointFile) ? JSON.parse(readFileSync(checkpointFile, 'utf8')) : {};
+  }
+
+  start(mappings: StreamMapping[]) {
+    for (const m of mappings) this.loops.push(this.run(m));
+  }
+
+  /** Poll now instead of waiting for the idle interval (tests use it to shorten waits). */
+  nudge() {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.nudge();
+    await Promise.allSettled(this.loops);
+  }
+
+  private sleep(ms: number) {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private async run(mapping: StreamMapping) {
+    const table = await this.dynamo.send(new DescribeTableCommand({ TableName: mapping.table }));
+    const streamArn = table.Table?.LatestStreamArn;
+    if (!streamArn) throw new Error(`table ${mapping.table} has no stream`);
+    const iterators = new Map<string, string | undefined>();
+    while (!this.stopped) {
+      let busy = false;
+      try {
+        // Shards close and new ones open over time; look again each round.
+        const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        for (const shard of description.StreamDescription?.Shards ?? []) {
+          const shardId = shard.ShardId!;
+          if (!iterators.has(shardId)) iterators.set(shardId, await this.iterator(streamArn, shardId));
+        }
+        for (const [shardId, iterator] of iterators) {
+          if (!iterator || this.stopped) continue;
+          const page = await this.streams.send(
+            new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
+          );
+          iterators.set(shardId, page.NextShardIterator);
+          const records = page.Records ?? [];
+          if (records.length === 0) continue;
+          busy = true;
+          await this.deliver(mapping, streamArn, records);
+          this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
+        }
+      } catch (err) {
+        if (!this.stopped) console.error(`[streams ${mapping.table}]`, (err as Error).message);
+      }
+      await this.sleep(busy ? BUSY_MS : IDLE_MS);
+    }
+  }
+
+  private async iterator(streamArn: string, shardId: string) {
+    const after = this.checkpoints[shardId];
+    const out = await this.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  private async deliver(mapping: StreamMapping, streamArn: string, records: _Record[]) {
+    // The shape Lambda receives: creation time in epoch seconds, the stream ARN as event source.
+    const event = {
+      Records: records.map((r) => ({
+        ...r,
+        eventSourceARN: streamArn,
+        dynamodb: {
+          ...r.dynamodb,
+          ApproximateCreationDateTime: toSeconds(r.dynamodb?.ApproximateCreationDateTime),
+        },
+      })),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await mapping.invoke(JSON.parse(JSON.stringify(event)));
+        return;
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS) {
+          console.error(
+            `[streams ${mapping.table}] batch dropped after ${attempt} attempts:`,
+            (err as Error).message,
+          );
+          return;
+        }
+        await this.sleep(200 * 2 ** attempt);
+      }
+    }
+  }
+
+  private checkpoint(shardId: string, sequenceNumber: string) {
+    this.checkpoints[shardId] = sequenceNumber;
+    if (this.checkpointFile) writeFileSync(this.checkpointFile, JSON.stringify(this.checkpoints));
+  }
+}
+
+function toSeconds(value: Date | undefined): number | undefined {
+  return value ? Math.floor(value.getTime() / 1000) : undefined;
+}

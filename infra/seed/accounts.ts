@@ -1,0 +1,115 @@
+/**
+ * Demo accounts of the local cloud, one for every role and every hall, all with the same
+ * password so a newcomer can try each. Staff accounts are made for the departments that handle
+ * the most items of each hall, three posts each (受理/审查/决定). Listed at /dev/ and in the README.
+ */
+import { halls } from '../halls.ts';
+
+export const DEMO_PASSWORD = 'Demo@2026';
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: 'applicant' | 'agent' | 'staff' | 'supervisor' | 'operator';
+  name: string;
+  hall?: string;
+  dept?: string;
+  deptName?: string;
+  posts?: string[];
+  /** Claims of the access token (as the identity provider would issue them). */
+  claims: Record<string, unknown>;
+}
+
+interface DeptRef {
+  code: string;
+  name: string;
+  hallId: string;
+  itemCount: number;
+}
+
+const POSTS = [
+  { post: '受理', suffix: 'sl', title: '受理员' },
+  { post: '审查', suffix: 'sc', title: '审查员' },
+  { post: '决定', suffix: 'jd', title: '审批负责人' },
+] as const;
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+
+export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): DemoAccount[] {
+  const accounts: DemoAccount[] = [
+    applicant('zhangsan', '张三', '13800000001'),
+    applicant('lisi', '李四', '13800000002'),
+    {
+      username: 'operator',
+      password: DEMO_PASSWORD,
+      role: 'operator',
+      name: '运营中心管理员',
+      claims: { sub: 'demo-operator', name: '运营中心管理员', roles: ['operator'] },
+    },
+    {
+      username: 'supervisor',
+      password: DEMO_PASSWORD,
+      role: 'supervisor',
+      name: '市效能监察员',
+      hall: '*',
+      claims: { sub: 'demo-supervisor-city', name: '市效能监察员', roles: ['supervisor'], hall: '*' },
+    },
+  ];
+  let n = 0;
+  for (const hall of halls) {
+    accounts.push({
+      username: `${hall.id}-jc`,
+      password: DEMO_PASSWORD,
+      role: 'supervisor',
+      name: `${hall.name}监察员`,
+      hall: hall.id,
+      claims: {
+        sub: `demo-supervisor-${hall.id}`,
+        name: `${hall.name}监察员`,
+        roles: ['supervisor'],
+        hall: hall.id,
+      },
+    });
+    const top = departments
+      .filter((d) => d.hallId === hall.id)
+      .sort((a, b) => b.itemCount - a.itemCount || a.code.localeCompare(b.code))
+      .slice(0, staffDeptsPerHall);
+    for (const dept of top) {
+      const short = dept.code.split('-').slice(1).join('-');
+      for (const { post, suffix, title } of POSTS) {
+        const name = `${SURNAMES[n++ % SURNAMES.length]}${title}`;
+        const username = `${hall.id}-${short}-${suffix}`;
+        accounts.push({
+          username,
+          password: DEMO_PASSWORD,
+          role: 'staff',
+          name,
+          hall: hall.id,
+          dept: dept.code,
+          deptName: dept.name,
+          posts: [post],
+          claims: {
+            sub: `demo-${username}`,
+            name,
+            roles: ['staff'],
+            hall: hall.id,
+            dept: dept.code,
+            posts: [post],
+            level: hall.level,
+          },
+        });
+      }
+    }
+  }
+  return accounts;
+}
+
+function applicant(username: string, name: string, phone: string): DemoAccount {
+  return {
+    username,
+    password: DEMO_PASSWORD,
+    role: 'applicant',
+    name,
+    claims: { sub: `demo-${username}`, name, roles: ['applicant'], phone_number: phone },
+  };
+}

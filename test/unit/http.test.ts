@@ -1,0 +1,80 @@
+/** The house handler wrapper, driven with API Gateway v2 events as the gateway builds them. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { api, httpErrors } from '#lib/http.ts';
+
+const handler = api(
+  { auth: 'user', body: z.object({ name: z.string().min(2) }) },
+  async ({ body, principal }) => ({ status: 201, body: { hello: body.name, roles: principal!.roles } }),
+);
+const failing = api({ auth: 'public' }, async () => {
+  throw new Error('boom');
+});
+const refusing = api({ auth: 'public' }, async () => {
+  throw httpErrors.forbidden();
+});
+
+function event(opts: {
+  body?: string;
+  type?: string;
+  claims?: Record<string, string>;
+}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /x',
+    rawPath: '/x',
+    rawQueryString: '',
+    headers: opts.type ? { 'content-type': opts.type } : {},
+    requestContext: {
+      http: { method: 'POST' },
+      ...(opts.claims ? { authorizer: { jwt: { claims: opts.claims } } } : {}),
+    },
+    body: opts.body,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+async function run(h: typeof handler, e: APIGatewayProxyEventV2) {
+  const res = (await h(e, {} as never)) as APIGatewayProxyStructuredResultV2;
+  return { status: res.statusCode, body: JSON.parse(res.body ?? 'null') };
+}
+
+const claims = { sub: 'u1', name: '张三', roles: '[applicant agent]' };
+
+describe('api()', () => {
+  it('passes a valid request with the principal from string claims', async () => {
+    const res = await run(handler, event({ body: '{"name":"张三"}', type: 'application/json', claims }));
+    expect(res).toEqual({ status: 201, body: { hello: '张三', roles: ['applicant', 'agent'] } });
+  });
+
+  it('answers 401 without claims on a user route', async () => {
+    const res = await run(handler, event({ body: '{"name":"张三"}', type: 'application/json' }));
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it.each([
+    ['{"name":', 'application/json', 400, 'BAD_JSON'],
+    ['name=x', 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      JSON.stringify({ name: 'x'.repeat(70_000) }),
+      'application/json; charset=utf-8',
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    ['{"name":"张"}', 'application/json', 400, 'VALIDATION_FAILED'],
+  ])('refuses %#', async (body, type, status, code) => {
+    const res = await run(handler, event({ body, type, claims }));
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  it('maps HttpError to its status and anything else to a Chinese 500', async () => {
+    expect((await run(refusing, event({}))).status).toBe(403);
+    const res = await run(failing, event({}));
+    expect(res.status).toBe(500);
+    expect(res.body.error).toEqual({ code: 'INTERNAL', message: '系统繁忙，请稍后再试' });
+  });
+});
