@@ -55,6 +55,8 @@ export interface LocalCloud {
   /** The SDK endpoint variables a client of this cloud needs (tests, scripts). */
   env: Record<string, string>;
   tableName(scope: Scope, id: string): string;
+  /** Child processes (DynamoDB Local's JVM), for memory figures. */
+  childPids: number[];
   /** Deliver pending stream records now rather than at the next idle poll. */
   nudgeStreams(): void;
   stop(): Promise<void>;
@@ -261,6 +263,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       accounts,
       env: endpoints,
       tableName: localName,
+      childPids: dynamo.pid ? [dynamo.pid] : [],
       nudgeStreams: () => streams.nudge(),
       stop,
     };

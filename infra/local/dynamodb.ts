@@ -36,6 +36,8 @@ export function checkJava(): void {
 
 export interface LocalDynamo {
   endpoint: string;
+  /** The Java process, for memory figures. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startDynamo(opts: { dataDir?: string }): Promise<LocalDyna
   }
   return {
     endpoint,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
