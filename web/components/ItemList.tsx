@@ -1,0 +1,81 @@
+'use client';
+
+import Link from 'next/link';
+import type { Audience, ItemsPage } from '../lib/api.ts';
+import { query } from '../lib/api.ts';
+import { formatDepth, formatPromised, formatVisits } from '../lib/format.ts';
+import { routes } from '../lib/routes.ts';
+import { useApi } from '../lib/useApi.ts';
+import styles from './home.module.css';
+import { Empty, LoadError, Loading } from './Status.tsx';
+
+const AUDIENCE_WORD: Record<Audience, string> = { person: '个人', enterprise: '企业' };
+export const ITEMS_LIMIT = 20;
+
+/** The first items of one hall for one audience, with the facts people decide on. */
+export function ItemList({
+  hallId,
+  hallName,
+  audience,
+}: {
+  hallId: string;
+  hallName: string;
+  audience: Audience;
+}) {
+  const [state, reload] = useApi<ItemsPage>(`/api/items${query({ hallId, audience, limit: ITEMS_LIMIT })}`);
+
+  if (state.status === 'loading') return <Loading>正在加载办事事项…</Loading>;
+  if (state.status === 'error') return <LoadError message={state.message} onRetry={reload} />;
+  const items = Array.isArray(state.data?.items) ? state.data.items : [];
+  const total = typeof state.data?.total === 'number' ? state.data.total : items.length;
+  if (items.length === 0) return <Empty>{`${hallName}暂无面向${AUDIENCE_WORD[audience]}的办事事项`}</Empty>;
+
+  return (
+    <div data-testid="item-list">
+      <p className={styles.count} role="status">
+        共 {total} 项{total > items.length ? `，显示前 ${items.length} 项` : ''}
+      </p>
+      <ul className={styles.items}>
+        {items.map((item) => (
+          <li key={item.code} className={styles.item}>
+            <h3 className={styles.itemName}>
+              <Link href={routes.item(item.code)} prefetch={false}>
+                {item.name}
+              </Link>
+            </h3>
+            <p className={styles.dept}>
+              <span className="visually-hidden">实施机关：</span>
+              {item.deptName}
+              {item.type && <span className={styles.tag}>{item.type}</span>}
+            </p>
+            <dl className={styles.facts}>
+              <div>
+                <dt>承诺时限</dt>
+                <dd>{formatPromised(item.promisedDays, item.caseKind)}</dd>
+              </div>
+              <div>
+                <dt>网办深度</dt>
+                <dd>{formatDepth(item.onlineDepth)}</dd>
+              </div>
+              <div>
+                <dt>跑动次数</dt>
+                <dd className={item.visits === 0 ? styles.zero : undefined}>{formatVisits(item.visits)}</dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+      {total > items.length && (
+        <p>
+          <Link
+            className="button button-secondary"
+            href={routes.search(undefined, { hallId, audience })}
+            prefetch={false}
+          >
+            查看全部 {total} 项
+          </Link>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import Link from 'next/link';
+import { routes } from '../lib/routes.ts';
+import { CareToggle } from './CareToggle.tsx';
+import { HallSwitch } from './HallSwitch.tsx';
+import styles from './SiteHeader.module.css';
+
+export const SITE_NAME = '亳州市网上办事大厅';
+
+export function SiteHeader() {
+  return (
+    <header className={styles.header}>
+      <div className={`container ${styles.bar}`}>
+        <Link href={routes.home} className={styles.brand}>
+          <span className={styles.emblem} aria-hidden="true">
+            亳
+          </span>
+          <span className={styles.siteName}>{SITE_NAME}</span>
+        </Link>
+        {/* Before the tools in the DOM so that on a phone it shares the first row with the name. */}
+        <Link href={routes.login} className={styles.login}>
+          登录
+        </Link>
+        <div className={styles.tools}>
+          <HallSwitch />
+          <CareToggle />
+        </div>
+      </div>
+    </header>
+  );
+}
