@@ -20,7 +20,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { ACCOUNT, REGION } from './names.ts';
+import { ACCOUNT, partitionOf, REGION } from './names.ts';
 
 export interface SmsRecord {
   id: string;
@@ -300,7 +300,7 @@ export async function startSns(opts: StartSnsOptions = {}): Promise<LocalSns> {
     await writes;
   }
 
-  const topicArnOf = (name: string) => `arn:aws:sns:${region}:${accountId}:${name}`;
+  const topicArnOf = (name: string) => `arn:${partitionOf(region)}:sns:${region}:${accountId}:${name}`;
 
   function topicOf(arn: string | undefined, param = 'TopicArn'): Topic {
     if (!arn) throw invalid(`${param} Reason: no value for required parameter`);
