@@ -1,0 +1,188 @@
+/**
+ * The one house Lambda construct: every function of every stack is built here, so runtime,
+ * architecture, bundling, source maps, log retention and grants are decided once.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { type Access, envVarFor, type FunctionSpec } from '../resources.ts';
+import { acknowledge } from './nag.ts';
+
+/** Repository root: entries in infra/resources.ts are relative to it. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * esbuild settings shared by the construct and test/bench/bundles.ts, so the benchmark measures
+ * the bundles that deploy. ESM because the code base is ESM; the banner gives CommonJS
+ * dependencies that call `require` (some transitive SDK/middy deps) a working `require`.
+ * The AWS SDK is bundled rather than taken from the runtime: the deployed code then runs the
+ * exact SDK version the tests ran against.
+ */
+export const bundleSettings = {
+  target: 'node22',
+  format: 'esm' as const,
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  banner:
+    "import { createRequire as __houseCreateRequire } from 'node:module';" +
+    'const require = __houseCreateRequire(import.meta.url);',
+  external: [] as string[],
+};
+
+export interface ResourceRefs {
+  tables: Record<string, ITable>;
+  /** Tables of the platform stack, reachable from hall stacks. */
+  platformTables?: Record<string, ITable>;
+  buckets: Record<string, IBucket>;
+  topics: Record<string, ITopic>;
+  stateMachines: Record<string, IStateMachine>;
+}
+
+export interface HouseFunctionProps {
+  /** Function id in infra/resources.ts. */
+  functionId: string;
+  spec: FunctionSpec;
+  refs: ResourceRefs;
+  /** POWERTOOLS_SERVICE_NAME: the stack's service (e.g. `hall-qiaocheng`, `platform`). */
+  serviceName: string;
+  /** Extra environment, e.g. HALL_ID and HALL_CODE in hall stacks. */
+  environment?: Record<string, string>;
+}
+
+const need = <T>(map: Record<string, T> | undefined, id: string, kind: string, fn: string): T => {
+  const found = map?.[id];
+  if (!found) throw new Error(`function ${fn} uses ${kind} '${id}', which its stack does not define`);
+  return found;
+};
+
+/** Environment variables and grants of a FunctionSpec; exported for the tests. */
+export function environmentFor(
+  functionId: string,
+  spec: FunctionSpec,
+  refs: ResourceRefs,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const put = (name: string, value: string) => {
+    if (name in env) throw new Error(`function ${functionId}: two resources map to env var ${name}`);
+    env[name] = value;
+  };
+  for (const id of Object.keys(spec.tables ?? {}))
+    put(envVarFor('table', id), need(refs.tables, id, 'table', functionId).tableName);
+  for (const id of Object.keys(spec.platformTables ?? {}))
+    put(envVarFor('table', id), need(refs.platformTables, id, 'platform table', functionId).tableName);
+  for (const id of Object.keys(spec.buckets ?? {}))
+    put(envVarFor('bucket', id), need(refs.buckets, id, 'bucket', functionId).bucketName);
+  for (const id of spec.topics ?? [])
+    put(envVarFor('topic', id), need(refs.topics, id, 'topic', functionId).topicArn);
+  for (const id of new Set([...(spec.starts ?? []), ...(spec.answers ?? [])]))
+    put(
+      envVarFor('stateMachine', id),
+      need(refs.stateMachines, id, 'state machine', functionId).stateMachineArn,
+    );
+  return env;
+}
+
+export class HouseFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: IRole;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    const { functionId, spec, refs } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    // An own role instead of the default one: the default attaches the AWS-managed
+    // AWSLambdaBasicExecutionRole (logs:* on every log group); this role may write to its own
+    // log group only.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      // IAM descriptions are Latin-1 only: the function id, not the (Chinese) description.
+      description: `${Stack.of(this).stackName} ${functionId}`,
+    });
+    this.logGroup.grantWrite(role);
+    this.role = role;
+
+    this.fn = new NodejsFunction(this, 'Fn', {
+      entry: `${repoRoot}${spec.entry}`,
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: `${repoRoot}package-lock.json`,
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? 512,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        ...props.environment,
+        ...environmentFor(functionId, spec, refs),
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: bundleSettings.target,
+        minify: bundleSettings.minify,
+        sourceMap: bundleSettings.sourcemap,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        mainFields: bundleSettings.mainFields,
+        banner: bundleSettings.banner,
+        externalModules: bundleSettings.external,
+        bundleAwsSDK: true,
+      },
+    });
+
+    acknowledge(
+      this.fn,
+      'AwsSolutions-L1',
+      'nodejs22.x on purpose: the code base also runs on Node 20 locally (see the README), and 22 is ' +
+        'the newest runtime whose language level both share; move to nodejs24.x together with the engines field.',
+    );
+    grantAll(this.fn, role, functionId, spec, refs);
+  }
+}
+
+function grantAll(
+  fn: NodejsFunction,
+  role: IRole,
+  functionId: string,
+  spec: FunctionSpec,
+  refs: ResourceRefs,
+) {
+  const grantTable = (table: ITable, access: Access) =>
+    access === 'write' ? table.grantReadWriteData(fn) : table.grantReadData(fn);
+  for (const [id, access] of Object.entries(spec.tables ?? {}))
+    grantTable(need(refs.tables, id, 'table', functionId), access);
+  for (const [id, access] of Object.entries(spec.platformTables ?? {}))
+    grantTable(need(refs.platformTables, id, 'platform table', functionId), access);
+  for (const [id, access] of Object.entries(spec.buckets ?? {})) {
+    const bucket = need(refs.buckets, id, 'bucket', functionId);
+    // Objects only, and only the verbs a presigned GET/PUT or a result upload needs: the
+    // broader grantRead/grantReadWrite would add List*, GetBucket*, DeleteObject*, Abort*.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: access === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    if (bucket.encryptionKey)
+      bucket.encryptionKey.grant(role, 'kms:Decrypt', ...(access === 'write' ? ['kms:GenerateDataKey'] : []));
+  }
+  for (const id of spec.topics ?? []) need(refs.topics, id, 'topic', functionId).grantPublish(fn);
+  for (const id of spec.starts ?? [])
+    need(refs.stateMachines, id, 'state machine', functionId).grantStartExecution(fn);
+  for (const id of spec.answers ?? [])
+    need(refs.stateMachines, id, 'state machine', functionId).grantTaskResponse(fn);
+}

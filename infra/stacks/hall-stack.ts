@@ -1,0 +1,41 @@
+/**
+ * One hall (厅): its cases table, materials bucket, topics, lifecycle state machine, functions
+ * and HTTP API, all from `hallResources`. Deployed alone with `npm run deploy -- <hallId>`.
+ */
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { type AuthConfig, ServiceResources } from '../constructs/service-resources.ts';
+import type { Hall } from '../halls.ts';
+import { hallResources } from '../resources.ts';
+
+export interface HallStackProps extends StackProps {
+  hall: Hall;
+  /** The platform stack's tables hall functions may read (`platformTables` of a FunctionSpec). */
+  platformTables: Record<string, ITable>;
+  auth: AuthConfig;
+  portalOrigins: string[];
+}
+
+export const hallStackId = (hallId: string) => `HallStack-${hallId}`;
+export const hallApiPrefix = (hallId: string) => hallResources.apiPrefix.replace('{hallId}', hallId);
+
+export class HallStack extends Stack {
+  readonly hall: Hall;
+  readonly service: ServiceResources;
+
+  constructor(scope: Construct, id: string, props: HallStackProps) {
+    super(scope, id, { description: `${props.hall.fullName} (${props.hall.code})`, ...props });
+    this.hall = props.hall;
+    Tags.of(this).add('hall', props.hall.id);
+    this.service = new ServiceResources(this, 'Hall', {
+      resources: hallResources,
+      apiPrefix: hallApiPrefix(props.hall.id),
+      serviceName: `hall-${props.hall.id}`,
+      auth: props.auth,
+      portalOrigins: props.portalOrigins,
+      environment: { HALL_ID: props.hall.id, HALL_CODE: props.hall.code },
+      platformTables: props.platformTables,
+    });
+  }
+}
