@@ -1,0 +1,88 @@
+/** store.ts against DynamoDB Local (started here, in memory, on a free port; needs Java 17+). */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Catalogue } from '#functions/catalogue/model.ts';
+import {
+  loadSeedCatalogue,
+  readCatalogueVersioned,
+  readItem,
+  readMeta,
+  writeCatalogue,
+} from '#functions/catalogue/store.ts';
+import { ensureTables, type LocalDynamo, localCredentials, startDynamo } from '#infra/local/dynamodb.ts';
+import { platformResources } from '#infra/resources.ts';
+
+const TABLE = 'catalogue-test';
+let local: LocalDynamo;
+let raw: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+const seed = loadSeedCatalogue();
+
+beforeAll(async () => {
+  local = await startDynamo({});
+  raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'cn-north-1', credentials: localCredentials });
+  doc = DynamoDBDocumentClient.from(raw);
+  await ensureTables(raw, [{ name: TABLE, spec: platformResources.tables.catalogue }]);
+}, 60_000);
+
+afterAll(async () => {
+  raw?.destroy();
+  await local?.stop();
+});
+
+const small = (n: number): Catalogue => ({ ...seed, items: seed.items.slice(0, n) });
+
+describe('catalogue store', () => {
+  it('an empty table reads as an empty catalogue', async () => {
+    const r = await readCatalogueVersioned(doc, TABLE);
+    expect(r.version).toBe('');
+    expect(r.catalogue.items).toEqual([]);
+  });
+
+  it('writes the seed with progress and reads it back whole', async () => {
+    const progress: number[] = [];
+    const meta = await writeCatalogue(doc, TABLE, seed, { onProgress: (d) => progress.push(d) });
+    const total = seed.items.length + seed.departments.length + seed.templates.length + seed.halls.length + 1;
+    expect(progress.at(-1)).toBe(total);
+    const r = await readCatalogueVersioned(doc, TABLE);
+    expect(r.version).toBe(meta.version);
+    expect(r.catalogue.items.length).toBe(seed.items.length);
+    expect(r.catalogue.departments.length).toBe(seed.departments.length);
+    expect(r.catalogue.synonyms).toEqual(seed.synonyms);
+    const one = seed.items[100];
+    expect(r.catalogue.items.find((i) => i.code === one.code)).toEqual(one);
+    expect(await readItem(doc, TABLE, one.code)).toEqual(one);
+    expect(await readItem(doc, TABLE, 'NOPE')).toBeUndefined();
+  }, 60_000);
+
+  it('a new version flips at the end, keeps the previous one and drops older ones', async () => {
+    const v1 = (await readMeta(doc, TABLE))?.version;
+    const m2 = await writeCatalogue(doc, TABLE, small(10));
+    expect(m2.previous).toBe(v1);
+    expect((await readCatalogueVersioned(doc, TABLE)).catalogue.items).toHaveLength(10);
+    const m3 = await writeCatalogue(doc, TABLE, small(5));
+    const scan = await doc.send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'pk' }));
+    const versions = new Set((scan.Items ?? []).map((i) => String(i.pk).split('#')[1]).filter(Boolean));
+    expect([...versions].sort()).toEqual([m2.version, m3.version].sort());
+  }, 60_000);
+
+  it('a writer that lost the race cleans up and says so', async () => {
+    const before = await readMeta(doc, TABLE);
+    // Another import flips the pointer while ours is writing: simulate by moving META under it.
+    const sneaky: DynamoDBDocumentClient = {
+      send: async (cmd: unknown) => {
+        if (cmd instanceof PutCommand && cmd.input.Item?.pk === 'META')
+          await doc.send(
+            new PutCommand({
+              TableName: TABLE,
+              Item: { ...before, pk: 'META', sk: 'version', version: 'v999999' },
+            }),
+          );
+        return doc.send(cmd as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    await expect(writeCatalogue(sneaky, TABLE, small(3))).rejects.toThrow('另一次目录导入');
+    expect((await readMeta(doc, TABLE))?.version).toBe('v999999');
+  }, 60_000);
+});
