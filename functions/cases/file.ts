@@ -1,8 +1,8 @@
 /** POST /cases — 申办: file a case for an item of this hall. Idempotent by the Idempotency-Key header. */
 import { createHash } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { readItem } from '#functions/catalogue/store.ts';
 import { dynamo, env, sfn } from '#lib/aws.ts';
 import { now } from '#lib/clock.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
@@ -19,21 +19,6 @@ const body = z.object({
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 const IDEMPOTENCY_TTL_S = 24 * 3600;
-
-interface CatalogueItem {
-  code: string;
-  name: string;
-  hallId: string;
-  deptCode: string;
-  deptName?: string;
-}
-
-async function findItem(code: string): Promise<CatalogueItem | undefined> {
-  const out = await dynamo.send(
-    new GetCommand({ TableName: env('CATALOGUE_TABLE'), Key: { pk: 'ITEM', sk: code } }),
-  );
-  return out.Item as CatalogueItem | undefined;
-}
 
 async function startLifecycle(caseNo: string) {
   // The execution name is the case number, so a retried filing never starts a second execution
@@ -86,7 +71,7 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
   const previous = await getIdempotency(user.sub, key);
   if (previous) return replay(previous, requestHash);
 
-  const item = await findItem(body.itemCode);
+  const item = await readItem(dynamo, env('CATALOGUE_TABLE'), body.itemCode);
   if (!item || item.hallId !== env('HALL_ID')) {
     throw new HttpError(404, 'ITEM_NOT_FOUND', '本厅没有这个办理事项，请从办事指南进入申办');
   }
@@ -106,7 +91,7 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
     itemCode: item.code,
     itemName: item.name,
     deptCode: item.deptCode,
-    deptName: item.deptName ?? '',
+    deptName: (item as { deptName?: string }).deptName ?? '',
     applicant: { sub: user.sub, name: user.name, phone: user.phone },
     form: body.form,
     status: 'submitted',

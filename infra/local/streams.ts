@@ -11,6 +11,7 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 
@@ -81,9 +82,17 @@ export class StreamPoller {
         }
         for (const [shardId, iterator] of iterators) {
           if (!iterator || this.stopped) continue;
-          const page = await this.streams.send(
-            new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
-          );
+          let page: GetRecordsCommandOutput;
+          try {
+            page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          } catch (err) {
+            // Iterators expire (15 min) and DynamoDB Local trims one taken from an empty shard once
+            // records arrive; either way, take a fresh one from the checkpoint next round.
+            const name = (err as Error).name;
+            if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') throw err;
+            iterators.delete(shardId);
+            continue;
+          }
           iterators.set(shardId, page.NextShardIterator);
           const records = page.Records ?? [];
           if (records.length === 0) continue;
@@ -149,4 +158,24 @@ export class StreamPoller {
 
 function toSeconds(value: Date | undefined): number | undefined {
   return value ? Math.floor(value.getTime() / 1000) : undefined;
+}
+
+type Image = Record<string, unknown> | undefined;
+
+/**
+ * The SDK's stream deserializer turns an empty map `{ M: {} }` into `{}`, which Lambda never sees
+ * (and `unmarshall` refuses); put the type back.
+ */
+function repairImage(image: Image): Image {
+  if (!image) return image;
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, repairValue(v)]));
+}
+
+function repairValue(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const v = value as Record<string, unknown>;
+  if (Object.keys(v).length === 0) return { M: {} };
+  if (v.M) return { M: repairImage(v.M as Record<string, unknown>) };
+  if (Array.isArray(v.L)) return { L: v.L.map(repairValue) };
+  return v;
 }

@@ -86,7 +86,7 @@ describe('local SNS through the real SNSClient', () => {
       }),
     );
     const b = await client.send(new CreateTopicCommand({ Name: 'platform-alerts' }));
-    expect(a.TopicArn).toBe('arn:aws:sns:cn-north-1:000000000000:platform-alerts');
+    expect(a.TopicArn).toBe('arn:aws-cn:sns:cn-north-1:000000000000:platform-alerts');
     expect(b.TopicArn).toBe(a.TopicArn);
     topicArn = a.TopicArn!;
     const list = await client.send(new ListTopicsCommand({}));
@@ -314,7 +314,7 @@ describe('local SNS through the real SNSClient', () => {
   });
 
   it('answers NotFound (404) for unknown topics and subscriptions', async () => {
-    const missing = 'arn:aws:sns:cn-north-1:000000000000:nope';
+    const missing = 'arn:aws-cn:sns:cn-north-1:000000000000:nope';
     for (const call of [
       client.send(new PublishCommand({ TopicArn: missing, Message: 'x' })),
       client.send(new SubscribeCommand({ TopicArn: missing, Protocol: 'sms', Endpoint: '+8613800000000' })),
