@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { readItem } from '#functions/catalogue/store.ts';
+import { readItemForFiling } from '#functions/catalogue/store.ts';
 import { dynamo, env, sfn } from '#lib/aws.ts';
 import { now } from '#lib/clock.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
@@ -71,10 +71,11 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
   const previous = await getIdempotency(user.sub, key);
   if (previous) return replay(previous, requestHash);
 
-  const item = await readItem(dynamo, env('CATALOGUE_TABLE'), body.itemCode);
-  if (!item || item.hallId !== env('HALL_ID')) {
+  const found = await readItemForFiling(dynamo, env('CATALOGUE_TABLE'), body.itemCode);
+  if (!found || found.item.hallId !== env('HALL_ID')) {
     throw new HttpError(404, 'ITEM_NOT_FOUND', '本厅没有这个办理事项，请从办事指南进入申办');
   }
+  const { item, department } = found;
   const at = now();
   const date = beijingDate(at);
   const caseNo = formatCaseNo(env('HALL_CODE'), date, await nextDailySequence(date));
@@ -91,7 +92,7 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
     itemCode: item.code,
     itemName: item.name,
     deptCode: item.deptCode,
-    deptName: (item as { deptName?: string }).deptName ?? '',
+    deptName: department.name,
     applicant: { sub: user.sub, name: user.name, phone: user.phone },
     form: body.form,
     status: 'submitted',

@@ -22,7 +22,13 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Catalogue, catalogueSchema, type Item } from './model.ts';
+import {
+  type Catalogue,
+  catalogueSchema,
+  type Department,
+  type Item,
+  type ProcessTemplate,
+} from './model.ts';
 
 const KINDS = { halls: 'HALL', departments: 'DEPT', templates: 'TEMPLATE', items: 'ITEM' } as const;
 
@@ -211,20 +217,38 @@ export async function readCatalogue(doc: DynamoDBDocumentClient, tableName: stri
   return (await readCatalogueVersioned(doc, tableName)).catalogue;
 }
 
-/** One item of the current catalogue (for hall functions that file a case), or undefined. */
+async function readRecord<T>(doc: DynamoDBDocumentClient, tableName: string, pk: string, sk: string) {
+  const out = await doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }));
+  if (!out.Item) return undefined;
+  const { pk: _p, sk: _s, ...record } = out.Item;
+  return record as T;
+}
+
+/** One item of the current catalogue, or undefined. */
 export async function readItem(
   doc: DynamoDBDocumentClient,
   tableName: string,
   code: string,
 ): Promise<Item | undefined> {
   const meta = await readMeta(doc, tableName);
+  return meta ? readRecord<Item>(doc, tableName, `ITEM#${meta.version}`, code) : undefined;
+}
+
+/** An item with its department and process template, all of one catalogue version (for filing a case). */
+export async function readItemForFiling(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  code: string,
+): Promise<{ item: Item; department: Department; template: ProcessTemplate } | undefined> {
+  const meta = await readMeta(doc, tableName);
   if (!meta) return undefined;
-  const out = await doc.send(
-    new GetCommand({ TableName: tableName, Key: { pk: `ITEM#${meta.version}`, sk: code } }),
-  );
-  if (!out.Item) return undefined;
-  const { pk: _p, sk: _s, ...item } = out.Item;
-  return item as Item;
+  const item = await readRecord<Item>(doc, tableName, `ITEM#${meta.version}`, code);
+  if (!item) return undefined;
+  const [department, template] = await Promise.all([
+    readRecord<Department>(doc, tableName, `DEPT#${meta.version}`, item.deptCode),
+    readRecord<ProcessTemplate>(doc, tableName, `TEMPLATE#${meta.version}`, item.processTemplate),
+  ]);
+  return department && template ? { item, department, template } : undefined;
 }
 
 const SEED_DIR = new URL('../../infra/seed/catalogue/', import.meta.url);

@@ -26,7 +26,16 @@ import { ensureTables, localCredentials, startDynamo } from './dynamodb.ts';
 import { type GatewayRoute, startGateway } from './gateway.ts';
 import { LocalIssuer } from './identity.ts';
 import { LocalLambdas } from './lambda.ts';
-import { functionArn, hallScope, localName, partitionOf, REGION, type Scope, stateMachineArn, topicArn } from './names.ts';
+import {
+  functionArn,
+  hallScope,
+  localName,
+  partitionOf,
+  REGION,
+  type Scope,
+  stateMachineArn,
+  topicArn,
+} from './names.ts';
 import { startS3 } from './s3.ts';
 import { type LocalSns, startSns } from './sns.ts';
 import { startStepFunctions } from './stepfunctions/index.ts';
