@@ -65,7 +65,10 @@ export interface RouteSpec {
   /** Path relative to the stack's API prefix, with `{param}` segments. */
   path: string;
   function: string;
-  /** 'public' routes only read; every route that changes data needs 'user' (a verified JWT). */
+  /**
+   * 'public' routes only read; every route that changes data needs 'user' (a verified JWT) —
+   * except registration (POST /accounts), which is how one comes to have a token.
+   */
   auth: 'public' | 'user';
 }
 
@@ -115,13 +118,18 @@ export const hallResources: StackResources = {
       ttlAttribute: 'expiresAt',
       doc: [
         'Single table of one hall.',
-        'CASE#<caseNo> / CASE                 the case (version, status, current step, task token, deadlines)',
+        'CASE#<caseNo> / CASE                 the case: state, plan, version, deadlines, timers',
         'CASE#<caseNo> / EVT#<seq:4>          process events, hash-chained (each stores the previous hash)',
+        'CASE#<caseNo> / TASK#<taskId>        an open human task with its state machine task token',
+        'CASE#<caseNo> / ALERT#<alertId>      e-supervision alert (yellow/red/finding), with 督办 and reply',
         'CASE#<caseNo> / SMS#<eventSeq>#<to>  SMS outbox record of one event and recipient',
+        'CASE#<caseNo> / AGENT                the agent who filed it (for the agent’s own list)',
         'SEQ#<yyyymmdd> / SEQ                 daily case number counter',
         'IDEM#<sub>#<key> / IDEM              idempotency record of a filing (expiresAt TTL)',
-        'byApplicant: gsi1pk=APPLICANT#<sub>, gsi1sk=<filedAt>   “我的办件”',
-        'byQueue:     gsi2pk=QUEUE#<dept>#<post>, gsi2sk=<deadline>#<caseNo>   staff queue by deadline',
+        'RATE#<key>#<window> / RATE           rate-limit counter (expiresAt TTL)',
+        'byApplicant: gsi1pk=APPLICANT#<sub>, gsi1sk=<filedAt>            “我的办件”',
+        'byQueue:     gsi2pk=QUEUE#<dept>#<post>, gsi2sk=<since>#<caseNo>  staff queue (TASK items)',
+        '             gsi2pk=ALERTS, gsi2sk=<raisedAt>#<caseNo>#<alertId>   supervisors’ alert list',
       ].join('\n'),
     },
   },
@@ -135,8 +143,13 @@ export const hallResources: StackResources = {
   stateMachines: {
     lifecycle: {
       file: 'case-lifecycle.asl.json',
-      functions: { AwaitTaskFunctionArn: 'awaitTask' },
-      doc: 'One execution per case (execution name = case number); human steps wait for task tokens',
+      functions: { AdvanceFunctionArn: 'advance', AwaitTaskFunctionArn: 'awaitTask' },
+      doc: 'One execution per case (name = case number): ask the rules what to wait for, wait for task tokens, repeat',
+    },
+    timer: {
+      file: 'supervision-timer.asl.json',
+      functions: { TimerFiredFunctionArn: 'timerFired' },
+      doc: 'One execution per deadline instant (yellow, red, deemed acceptance); stale timers do nothing',
     },
   },
   functions: {
@@ -149,24 +162,68 @@ export const hallResources: StackResources = {
     },
     caseAction: {
       entry: 'functions/cases/action.ts',
-      description: 'Staff actions on a case (受理, …)',
+      description: 'Staff decisions and the applicant’s own acts on a case',
       tables: { cases: 'write' },
       answers: ['lifecycle'],
     },
+    caseDetail: {
+      entry: 'functions/cases/detail.ts',
+      description: 'One case with its timeline, deadlines, tasks and allowed actions',
+      tables: { cases: 'read' },
+    },
+    myCases: {
+      entry: 'functions/cases/mine.ts',
+      description: '我的办件',
+      tables: { cases: 'read' },
+    },
+    verifyCase: {
+      entry: 'functions/cases/verify.ts',
+      description: 'Verify the hash chain of a case timeline',
+      tables: { cases: 'read' },
+    },
     taskQueue: {
       entry: 'functions/cases/queue.ts',
-      description: 'Staff task queue of one department and post',
+      description: 'Staff task queue of one department and post, by deadline',
       tables: { cases: 'read' },
     },
     progress: {
       entry: 'functions/cases/progress.ts',
       description: '办件进度查询 by case number and query code',
+      tables: { cases: 'write' },
+    },
+    listAlerts: {
+      entry: 'functions/supervision/alerts.ts',
+      description: 'E-supervision alerts of the hall',
+      tables: { cases: 'read' },
+    },
+    respondAlert: {
+      entry: 'functions/supervision/respond.ts',
+      description: '督办 an alert, or the department’s reply',
+      tables: { cases: 'write' },
+    },
+    advance: {
+      entry: 'functions/lifecycle/advance.ts',
+      description: 'State machine task: what the case waits for now',
       tables: { cases: 'read' },
     },
     awaitTask: {
       entry: 'functions/lifecycle/await-task.ts',
-      description: 'State machine task: store the task token of a human step with the case',
+      description: 'State machine task: keep the task token of a human task with the case',
       tables: { cases: 'write' },
+      answers: ['lifecycle'],
+    },
+    timerFired: {
+      entry: 'functions/lifecycle/timer-fired.ts',
+      description: 'Timer machine task: deemed acceptance, or a yellow/red alert, unless stale',
+      tables: { cases: 'write' },
+      answers: ['lifecycle'],
+    },
+    supervisionStream: {
+      entry: 'functions/lifecycle/supervision-stream.ts',
+      description: 'Cases table stream: start timers for new deadlines, publish new alerts',
+      tables: { cases: 'read' },
+      topics: ['alerts'],
+      starts: ['timer'],
     },
     caseStream: {
       entry: 'functions/notify/case-stream.ts',
@@ -177,14 +234,22 @@ export const hallResources: StackResources = {
   },
   routes: [
     { method: 'POST', path: '/cases', function: 'fileCase', auth: 'user' },
+    { method: 'GET', path: '/cases', function: 'myCases', auth: 'user' },
+    { method: 'GET', path: '/cases/{caseNo}', function: 'caseDetail', auth: 'user' },
     { method: 'POST', path: '/cases/{caseNo}/actions', function: 'caseAction', auth: 'user' },
+    { method: 'GET', path: '/cases/{caseNo}/verify', function: 'verifyCase', auth: 'user' },
+    { method: 'POST', path: '/cases/{caseNo}/alerts/{alertId}', function: 'respondAlert', auth: 'user' },
     { method: 'GET', path: '/tasks', function: 'taskQueue', auth: 'user' },
+    { method: 'GET', path: '/alerts', function: 'listAlerts', auth: 'user' },
     { method: 'GET', path: '/progress', function: 'progress', auth: 'public' },
   ],
-  streams: [{ table: 'cases', function: 'caseStream' }],
+  streams: [
+    { table: 'cases', function: 'caseStream' },
+    { table: 'cases', function: 'supervisionStream' },
+  ],
 };
 
-/** Resources of the platform stack (city-wide): catalogue, search, halls. */
+/** Resources of the platform stack (city-wide): catalogue, search, halls, identity. */
 export const platformResources: StackResources = {
   apiPrefix: '/api',
   tables: {
@@ -198,6 +263,33 @@ export const platformResources: StackResources = {
         'HALL / <hallId>          a hall',
         'DEPT / <deptCode>        a department (实施机关)',
         'ITEM / <itemCode>        a service item (实施清单) with its guide and process template',
+      ].join('\n'),
+    },
+    accounts: {
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: {
+        byRole: { partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+      },
+      stream: false,
+      ttlAttribute: 'expiresAt',
+      doc: [
+        'One-stop identity (functions/identity): accounts, enterprises, agents, lockout, audit.',
+        'USER#<sub> / PROFILE                  an account (person, staff, agent, supervisor, operator)',
+        'LOGIN#<username> / LOGIN              uniqueness guard and sign-in lookup → sub',
+        'PHONE#<mobile> / UNIQUE               uniqueness guard → sub (persons sign in by phone)',
+        'IDNO#<residentId> / UNIQUE            uniqueness guard → sub',
+        'ENT#<uscc> / PROFILE                  an enterprise (法人) and its legal representative',
+        'ENT#<uscc> / MEMBER#<sub>             a person who may act for it (legal | authorised)',
+        "USER#<sub> / MEMBER#<uscc>            the same, from the person's side",
+        "USER#<agentSub> / MANDATE#<personSub> an agent's confirmed mandate for a person (expiresAt TTL)",
+        'MANDREQ#<id> / REQUEST                a pending mandate: SMS code hash, attempts (expiresAt TTL)',
+        'FAIL#ACCOUNT#<sub> / COUNTER          login failures of an account (expiresAt TTL)',
+        'FAIL#IP#<ip> / COUNTER                login failures from an address (expiresAt TTL)',
+        'AUDIT#<yyyy-mm-dd> / <at>#<id>        audit log, IDs and phones masked',
+        'REG#PERSON#<id> / REGISTRY            population registry record (data center exchange)',
+        'REG#ENT#<uscc> / REGISTRY             legal-person registry record (data center exchange)',
+        'byRole: gsi1pk=ROLE#<first role>, gsi1sk=<username>   operator account list',
       ].join('\n'),
     },
   },
@@ -239,6 +331,32 @@ export const platformResources: StackResources = {
       description: 'One item with its guide (办事指南)',
       tables: { catalogue: 'read' },
     },
+    registerPerson: {
+      entry: 'functions/identity/register.ts',
+      description: '自然人注册: real-name verified person account, all or nothing',
+      tables: { accounts: 'write', catalogue: 'read' },
+      memoryMb: 1024,
+    },
+    myAccount: {
+      entry: 'functions/identity/account.ts',
+      description: '我的账户, and switching "act as enterprise"',
+      tables: { accounts: 'write', catalogue: 'read' },
+    },
+    enterprises: {
+      entry: 'functions/identity/enterprises.ts',
+      description: '法人: register an enterprise (legal representative), authorise persons',
+      tables: { accounts: 'write', catalogue: 'read' },
+    },
+    agentMandates: {
+      entry: 'functions/identity/mandates.ts',
+      description: '代办: an agent asks a person for a mandate (SMS code) and confirms it',
+      tables: { accounts: 'write', catalogue: 'read' },
+    },
+    accountsAdmin: {
+      entry: 'functions/identity/admin.ts',
+      description: 'Operator: list accounts, change roles (audited), read the audit log',
+      tables: { accounts: 'write', catalogue: 'read' },
+    },
   },
   routes: [
     { method: 'GET', path: '/halls', function: 'listHalls', auth: 'public' },
@@ -247,6 +365,17 @@ export const platformResources: StackResources = {
     { method: 'GET', path: '/suggest', function: 'suggestItems', auth: 'public' },
     { method: 'GET', path: '/departments', function: 'listDepartments', auth: 'public' },
     { method: 'POST', path: '/catalogue/import', function: 'importCatalogue', auth: 'user' },
+    { method: 'POST', path: '/accounts', function: 'registerPerson', auth: 'public' },
+    { method: 'GET', path: '/account', function: 'myAccount', auth: 'user' },
+    { method: 'PUT', path: '/account/acting-for', function: 'myAccount', auth: 'user' },
+    { method: 'POST', path: '/enterprises', function: 'enterprises', auth: 'user' },
+    { method: 'POST', path: '/enterprises/{uscc}/members', function: 'enterprises', auth: 'user' },
+    { method: 'GET', path: '/agent/mandates', function: 'agentMandates', auth: 'user' },
+    { method: 'POST', path: '/agent/mandates', function: 'agentMandates', auth: 'user' },
+    { method: 'POST', path: '/agent/mandates/{id}/confirm', function: 'agentMandates', auth: 'user' },
+    { method: 'GET', path: '/accounts', function: 'accountsAdmin', auth: 'user' },
+    { method: 'PUT', path: '/accounts/{sub}/roles', function: 'accountsAdmin', auth: 'user' },
+    { method: 'GET', path: '/audit', function: 'accountsAdmin', auth: 'user' },
   ],
   streams: [],
 };

@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { effectiveSteps } from '#functions/catalogue/model.ts';
 import { readItemForFiling } from '#functions/catalogue/store.ts';
+import { supervision } from '#functions/lifecycle/engine.ts';
+import { initialState } from '#functions/lifecycle/process.ts';
 import { dynamo, env, sfn } from '#lib/aws.ts';
 import { now } from '#lib/clock.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
@@ -75,7 +78,7 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
   if (!found || found.item.hallId !== env('HALL_ID')) {
     throw new HttpError(404, 'ITEM_NOT_FOUND', '本厅没有这个办理事项，请从办事指南进入申办');
   }
-  const { item, department } = found;
+  const { item, department, template } = found;
   const at = now();
   const date = beijingDate(at);
   const caseNo = formatCaseNo(env('HALL_CODE'), date, await nextDailySequence(date));
@@ -86,28 +89,35 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
     actorName: user.name,
     note: `在线申办“${item.name}”`,
   });
+  const state = initialState({
+    plan: effectiveSteps(item, template),
+    deptCode: item.deptCode,
+    promisedDays: item.promisedDays,
+    filedAt: at.toISOString(),
+  });
   const record: CaseRecord = {
+    ...state,
+    ...supervision(state, at.toISOString()),
     caseNo,
     hallId: item.hallId,
     itemCode: item.code,
     itemName: item.name,
-    deptCode: item.deptCode,
     deptName: department.name,
+    legalDays: item.legalDays,
+    caseKind: item.caseKind,
     applicant: { sub: user.sub, name: user.name, phone: user.phone },
     form: body.form,
-    status: 'submitted',
-    step: 'accept',
     version: 1,
     eventCount: 1,
     lastHash: event.hash,
     queryCode: newQueryCode(),
-    filedAt: at.toISOString(),
   };
   const outcome = await createCase(record, event, {
     sub: user.sub,
     key,
     requestHash,
-    expiresAt: Math.floor(at.getTime() / 1000) + IDEMPOTENCY_TTL_S,
+    // TTL is storage housekeeping, which DynamoDB measures in real time, not the business clock.
+    expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_S,
   });
   if (outcome === 'duplicate') {
     // A concurrent request with the same key won; answer as it did.

@@ -19,19 +19,12 @@ export const PROCESS_EVENTS = [
 ] as const;
 export type ProcessEvent = (typeof PROCESS_EVENTS)[number];
 
-export type CaseStatus = 'submitted' | 'accepted' | 'refused' | 'approved' | 'denied';
-
-export const STATUS_NAMES: Record<CaseStatus, string> = {
-  submitted: '已申办，待受理',
-  accepted: '已受理，审批中',
-  refused: '不予受理',
-  approved: '已办结（准予）',
-  denied: '已办结（不予）',
-};
+/** Events besides the ten: the applicant's own acts, which the timeline shows too. */
+export type CaseEventType = ProcessEvent | '补交材料' | '撤回';
 
 export interface CaseEvent {
   seq: number;
-  type: ProcessEvent;
+  type: CaseEventType;
   at: string;
   /** Who acted: the post (受理岗 …) or 申请人 / 系统. */
   actor: string;
@@ -118,4 +111,11 @@ export function verifyChain(
     prev = hash;
   }
   return { ok: true };
+}
+
+/** An instant as ISO 8601 in Beijing time with its offset, e.g. 2026-12-01T00:00:00+08:00. */
+export function beijingIso(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const ms = Date.parse(iso);
+  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 }

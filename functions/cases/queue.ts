@@ -1,12 +1,26 @@
-/** GET /tasks?post= — the staff member's queue: cases waiting for their post, oldest first. */
+/**
+ * GET /tasks?post= — a staff member's queue: open tasks of their department and post, the most
+ * urgent deadline first, each marked yellow (预警) or red (超期) against the clock.
+ */
 import { z } from 'zod';
+import { STATUS_NAMES } from '#functions/lifecycle/process.ts';
 import { env } from '#lib/aws.ts';
+import { nowMs } from '#lib/clock.ts';
 import { api, httpErrors } from '#lib/http.ts';
 import { canSeeQueue } from '#lib/policy.ts';
-import { STATUS_NAMES } from './model.ts';
-import { listQueue, queueKey } from './store.ts';
+import { beijingIso } from './model.ts';
+import { type CaseRecord, getCases, listQueue, queueKey } from './store.ts';
+import { currentStepName } from './views.ts';
 
 const query = z.object({ post: z.string().max(8).optional() });
+
+/** The mark of a case now: red past a deadline, yellow past a warning instant. */
+export function markOf(c: CaseRecord, at: number): 'red' | 'yellow' | undefined {
+  const past = (iso?: string) => !!iso && Date.parse(iso) <= at;
+  if (past(c.deadlines?.step) || past(c.deadlines?.case)) return 'red';
+  if (past(c.timers?.['step-yellow']?.fireAt) || past(c.timers?.['case-yellow']?.fireAt)) return 'yellow';
+  return undefined;
+}
 
 export const handler = api({ auth: 'user', query }, async ({ query, principal }) => {
   const who = principal!;
@@ -18,20 +32,32 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
   ) {
     throw httpErrors.forbidden('只有本部门相应岗位的工作人员可以查看待办');
   }
-  const lists = await Promise.all(posts.map((post) => listQueue(queueKey(who.dept!, post))));
-  const tasks = lists
-    .flat()
-    .map((c) => ({
-      caseNo: c.caseNo,
-      itemName: c.itemName,
-      applicantName: c.applicant.name,
-      status: c.status,
-      statusName: STATUS_NAMES[c.status],
-      step: c.step,
-      version: c.version,
-      waitingSince: c.pendingTask?.since,
-      filedAt: c.filedAt,
-    }))
-    .sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
-  return { body: { tasks } };
+  const tasks = (await Promise.all(posts.map((post) => listQueue(queueKey(who.dept!, post))))).flat();
+  const cases = new Map((await getCases(tasks.map((t) => t.caseNo))).map((c) => [c.caseNo, c]));
+  const at = nowMs();
+  const rows = tasks
+    .filter((t) => cases.has(t.caseNo))
+    .map((t) => {
+      const c = cases.get(t.caseNo)!;
+      const deadline = c.deadlines?.step ?? c.deadlines?.deemAccept ?? c.deadlines?.case;
+      return {
+        caseNo: t.caseNo,
+        taskId: t.id,
+        task: t.name,
+        itemName: t.itemName,
+        applicantName: t.applicantName,
+        status: c.status,
+        statusName: STATUS_NAMES[c.status],
+        currentStep: currentStepName(c),
+        version: c.version,
+        waitingSince: beijingIso(t.since),
+        deadline: beijingIso(deadline),
+        caseDeadline: beijingIso(c.deadlines?.case),
+        mark: markOf(c, at),
+        sortKey: deadline ?? '9999',
+      };
+    })
+    .sort((a, b) => a.sortKey.localeCompare(b.sortKey) || a.caseNo.localeCompare(b.caseNo))
+    .map(({ sortKey: _s, ...row }) => row);
+  return { body: { tasks: rows } };
 });

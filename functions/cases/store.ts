@@ -1,38 +1,77 @@
 /**
  * The cases table of one hall (key schema: infra/resources.ts). Every state change is one
- * transaction: the case's version check plus its new event, so concurrent actions give one winner.
+ * transaction: the case put under a version check, its new events, and its task and alert items,
+ * so concurrent actions give one winner and nothing is half-written.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CaseState, Deadlines, Task, Timer, TimerKey } from '#functions/lifecycle/process.ts';
 import { dynamo, env } from '#lib/aws.ts';
-import type { CaseEvent, CaseStatus } from './model.ts';
-import type { StepId } from './steps.ts';
+import type { CaseEvent } from './model.ts';
 
 const table = () => env('CASES_TABLE');
 
-export interface Applicant {
+export interface Person {
   sub: string;
   name: string;
   phone?: string;
 }
 
-export interface CaseRecord {
+export interface CaseRecord extends CaseState {
   caseNo: string;
   hallId: string;
   itemCode: string;
   itemName: string;
-  deptCode: string;
   deptName: string;
-  applicant: Applicant;
+  legalDays: number;
+  caseKind: string;
+  applicant: Person;
+  /** The agent (代办员) who filed for the applicant, if any. */
+  agent?: Person;
   form: Record<string, unknown>;
-  status: CaseStatus;
-  step: StepId | null;
   version: number;
   eventCount: number;
   lastHash: string;
   queryCode: string;
-  filedAt: string;
-  pendingTask?: { step: StepId; token: string; since: string };
+  deadlines: Deadlines;
+  timers: Partial<Record<TimerKey, Timer>>;
+  /** Set when a deadline could not be computed (e.g. the calendar does not know next year yet). */
+  supervisionError?: string;
+}
+
+/** An open task of a case: what a staff queue lists and where the state machine's token waits. */
+export interface TaskRecord extends Task {
+  caseNo: string;
+  token: string;
+  since: string;
+  itemName: string;
+  applicantName: string;
+}
+
+export interface AlertRecord {
+  alertId: string;
+  caseNo: string;
+  itemName: string;
+  /** yellow (预警), red (超期) or finding (流程问题, e.g. a second correction notice). */
+  severity: 'yellow' | 'red' | 'finding';
+  scope: 'case' | 'step' | 'deem' | 'process';
+  stepId?: string;
+  dept: string;
+  post: string;
+  deadline?: string;
+  note: string;
+  raisedAt: string;
+  status: 'open' | 'urged' | 'replied';
+  urge?: { by: string; note: string; at: string };
+  reply?: { by: string; note: string; at: string };
 }
 
 export class ConflictError extends Error {}
@@ -42,7 +81,27 @@ const eventKey = (caseNo: string, seq: number) => ({
   pk: `CASE#${caseNo}`,
   sk: `EVT#${String(seq).padStart(4, '0')}`,
 });
+const taskKey = (caseNo: string, taskId: string) => ({ pk: `CASE#${caseNo}`, sk: `TASK#${taskId}` });
+export const alertKey = (caseNo: string, alertId: string) => ({
+  pk: `CASE#${caseNo}`,
+  sk: `ALERT#${alertId}`,
+});
 export const queueKey = (deptCode: string, post: string) => `QUEUE#${deptCode}#${post}`;
+export const ALERTS_INDEX_KEY = 'ALERTS';
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  return rest as T;
+};
+
+function isConditionFailure(err: unknown): boolean {
+  return (
+    err instanceof TransactionCanceledException &&
+    (err.CancellationReasons ?? []).some(
+      (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+    )
+  );
+}
 
 export async function nextDailySequence(date: string): Promise<number> {
   const out = await dynamo.send(
@@ -69,55 +128,59 @@ export async function getIdempotency(sub: string, key: string): Promise<Idempote
   return out.Item as IdempotencyRecord | undefined;
 }
 
+const caseItem = (record: CaseRecord) => ({
+  ...caseKey(record.caseNo),
+  ...record,
+  gsi1pk: `APPLICANT#${record.applicant.sub}`,
+  gsi1sk: record.filedAt,
+});
+
 /** The case, its first event and the idempotency record, all or nothing. */
 export async function createCase(
   record: CaseRecord,
   event: CaseEvent,
   idem: { sub: string; key: string; requestHash: string; expiresAt: number },
 ): Promise<'created' | 'duplicate'> {
+  const items: TransactWriteCommandInput['TransactItems'] = [
+    { Put: { TableName: table(), Item: caseItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...eventKey(record.caseNo, event.seq), caseNo: record.caseNo, ...event },
+      },
+    },
+    {
+      Put: {
+        TableName: table(),
+        Item: { pk: `IDEM#${idem.sub}#${idem.key}`, sk: 'IDEM', ...idem, caseNo: record.caseNo },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  // An agent's filing also shows in the agent's own list.
+  if (record.agent) {
+    items.push({
+      Put: {
+        TableName: table(),
+        Item: {
+          pk: `CASE#${record.caseNo}`,
+          sk: 'AGENT',
+          caseNo: record.caseNo,
+          gsi1pk: `APPLICANT#${record.agent.sub}`,
+          gsi1sk: record.filedAt,
+        },
+      },
+    });
+  }
   try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              Item: {
-                ...caseKey(record.caseNo),
-                ...record,
-                gsi1pk: `APPLICANT#${record.applicant.sub}`,
-                gsi1sk: record.filedAt,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: { ...eventKey(record.caseNo, event.seq), caseNo: record.caseNo, ...event },
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: {
-                pk: `IDEM#${idem.sub}#${idem.key}`,
-                sk: 'IDEM',
-                caseNo: record.caseNo,
-                requestHash: idem.requestHash,
-                expiresAt: idem.expiresAt,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
+    await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
     return 'created';
   } catch (err) {
-    if (err instanceof TransactionCanceledException) {
-      const reasons = err.CancellationReasons ?? [];
-      if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+    if (
+      err instanceof TransactionCanceledException &&
+      err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed'
+    ) {
+      return 'duplicate';
     }
     throw err;
   }
@@ -127,110 +190,130 @@ export async function getCase(caseNo: string): Promise<CaseRecord | undefined> {
   const out = await dynamo.send(
     new GetCommand({ TableName: table(), Key: caseKey(caseNo), ConsistentRead: true }),
   );
-  return out.Item as CaseRecord | undefined;
+  return out.Item ? strip<CaseRecord>(out.Item) : undefined;
 }
 
-export async function getEvents(caseNo: string): Promise<CaseEvent[]> {
-  const events: CaseEvent[] = [];
+async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
-        ExpressionAttributeValues: { ':pk': `CASE#${caseNo}`, ':evt': 'EVT#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { pk: _pk, sk: _sk, caseNo: _c, ...event } = item;
-      events.push(event as CaseEvent);
-    }
+    const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return events;
+  return items;
+}
+
+const caseItems = (caseNo: string, prefix: string) =>
+  queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseNo}`, ':p': prefix },
+    ConsistentRead: true,
+  });
+
+export async function getEvents(caseNo: string): Promise<CaseEvent[]> {
+  return (await caseItems(caseNo, 'EVT#')).map((item) => {
+    const { caseNo: _c, ...event } = strip<CaseEvent & { caseNo: string }>(item);
+    return event;
+  });
+}
+
+export async function getTasks(caseNo: string): Promise<TaskRecord[]> {
+  return (await caseItems(caseNo, 'TASK#')).map((i) => strip<TaskRecord>(i));
+}
+
+export async function getAlerts(caseNo: string): Promise<AlertRecord[]> {
+  return (await caseItems(caseNo, 'ALERT#')).map((i) => strip<AlertRecord>(i));
+}
+
+const alertItem = (a: AlertRecord) => ({
+  ...alertKey(a.caseNo, a.alertId),
+  ...a,
+  gsi2pk: ALERTS_INDEX_KEY,
+  gsi2sk: `${a.raisedAt}#${a.caseNo}#${a.alertId}`,
+});
+
+/**
+ * One state change: the case replaces `before` (same version) with `after`, the events are appended,
+ * answered tasks disappear and new alerts (findings) are stored. Throws ConflictError when someone
+ * else changed the case first.
+ */
+export async function commit(
+  before: Pick<CaseRecord, 'caseNo' | 'version'>,
+  after: CaseRecord,
+  events: CaseEvent[],
+  closedTasks: string[],
+  alerts: AlertRecord[] = [],
+): Promise<void> {
+  const items: TransactWriteCommandInput['TransactItems'] = [
+    {
+      Put: {
+        TableName: table(),
+        Item: caseItem(after),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': before.version },
+      },
+    },
+    ...events.map((e) => ({
+      Put: {
+        TableName: table(),
+        Item: { ...eventKey(after.caseNo, e.seq), caseNo: after.caseNo, ...e },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    })),
+    ...closedTasks.map((id) => ({ Delete: { TableName: table(), Key: taskKey(after.caseNo, id) } })),
+    ...alerts.map((a) => ({
+      Put: { TableName: table(), Item: alertItem(a), ConditionExpression: 'attribute_not_exists(pk)' },
+    })),
+  ];
+  try {
+    await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (err) {
+    if (isConditionFailure(err)) throw new ConflictError('case moved');
+    throw err;
+  }
 }
 
 /**
- * Moves a case from `expected` (version and step) to its next state and appends the event.
- * Throws ConflictError when someone else moved it first.
+ * The state machine reached a human task: keep its token, and list it in the post's queue — but
+ * only if the case (at the version read) still waits on that task.
  */
-export async function transition(
-  current: Pick<CaseRecord, 'caseNo' | 'version' | 'step'>,
-  next: { status: CaseStatus; step: StepId | null },
-  event: CaseEvent,
-): Promise<void> {
-  const set = ['#status = :status', 'version = :next', 'eventCount = :seq', 'lastHash = :hash'];
-  const values: Record<string, unknown> = {
-    ':status': next.status,
-    ':next': current.version + 1,
-    ':seq': event.seq,
-    ':hash': event.hash,
-    ':version': current.version,
-    ':step': current.step,
-  };
-  if (next.step) {
-    set.push('#step = :newStep');
-    values[':newStep'] = next.step;
-  } else set.push('#step = :null');
-  if (!next.step) values[':null'] = null;
+export async function storeTask(caseVersion: number, task: TaskRecord): Promise<void> {
   try {
     await dynamo.send(
       new TransactWriteCommand({
         TransactItems: [
           {
-            Update: {
+            ConditionCheck: {
               TableName: table(),
-              Key: caseKey(current.caseNo),
-              UpdateExpression: `SET ${set.join(', ')} REMOVE pendingTask, gsi2pk, gsi2sk`,
-              ConditionExpression: 'version = :version AND #step = :step',
-              ExpressionAttributeNames: { '#status': 'status', '#step': 'step' },
-              ExpressionAttributeValues: values,
+              Key: caseKey(task.caseNo),
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': caseVersion },
             },
           },
           {
             Put: {
               TableName: table(),
-              Item: { ...eventKey(current.caseNo, event.seq), caseNo: current.caseNo, ...event },
-              ConditionExpression: 'attribute_not_exists(pk)',
+              Item: {
+                ...taskKey(task.caseNo, task.id),
+                ...task,
+                ...(task.kind === 'staff' && task.dept
+                  ? { gsi2pk: queueKey(task.dept, task.post), gsi2sk: `${task.since}#${task.caseNo}` }
+                  : {}),
+              },
             },
           },
         ],
       }),
     );
   } catch (err) {
-    if (err instanceof TransactionCanceledException) throw new ConflictError('case moved');
+    if (isConditionFailure(err)) throw new ConflictError('case moved');
     throw err;
   }
 }
 
-/** The state machine reached a human step: keep its token with the case and put it in the post's queue. */
-export async function storeTaskToken(
-  caseNo: string,
-  step: StepId,
-  token: string,
-  queue: string,
-  since: string,
-) {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: caseKey(caseNo),
-      UpdateExpression: 'SET pendingTask = :task, gsi2pk = :queue, gsi2sk = :sort',
-      ConditionExpression: '#step = :step',
-      ExpressionAttributeNames: { '#step': 'step' },
-      ExpressionAttributeValues: {
-        ':task': { step, token, since },
-        ':queue': queue,
-        ':sort': `${since}#${caseNo}`,
-        ':step': step,
-      },
-    }),
-  );
-}
-
-export async function listQueue(queue: string, limit = 50): Promise<CaseRecord[]> {
+export async function listQueue(queue: string, limit = 100): Promise<TaskRecord[]> {
   const out = await dynamo.send(
     new QueryCommand({
       TableName: table(),
@@ -240,5 +323,102 @@ export async function listQueue(queue: string, limit = 50): Promise<CaseRecord[]
       Limit: limit,
     }),
   );
-  return (out.Items ?? []) as CaseRecord[];
+  return (out.Items ?? []).map((i) => strip<TaskRecord>(i));
+}
+
+export async function getCases(caseNos: string[]): Promise<CaseRecord[]> {
+  const out: CaseRecord[] = [];
+  const unique = [...new Set(caseNos)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map(caseKey);
+    while (keys.length) {
+      const page = await dynamo.send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys } } }));
+      out.push(...(page.Responses?.[table()] ?? []).map((item) => strip<CaseRecord>(item)));
+      keys = (page.UnprocessedKeys?.[table()]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return out;
+}
+
+/** Case numbers of a person's cases (as applicant or as agent), newest first. */
+export async function listMine(sub: string, limit = 50): Promise<string[]> {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byApplicant',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': `APPLICANT#${sub}` },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map((i) => i.caseNo as string);
+}
+
+export async function listAlerts(limit = 100): Promise<AlertRecord[]> {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byQueue',
+      KeyConditionExpression: 'gsi2pk = :p',
+      ExpressionAttributeValues: { ':p': ALERTS_INDEX_KEY },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map((i) => strip<AlertRecord>(i));
+}
+
+/** Store an alert once (its id makes it idempotent); false if it already existed. */
+export async function putAlert(alert: AlertRecord): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: alertItem(alert),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+export async function getAlert(caseNo: string, alertId: string): Promise<AlertRecord | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: alertKey(caseNo, alertId), ConsistentRead: true }),
+  );
+  return out.Item ? strip<AlertRecord>(out.Item) : undefined;
+}
+
+/** Urge or reply on an alert, conditional on the status it was read in. */
+export async function updateAlert(alert: AlertRecord, expectedStatus: AlertRecord['status']): Promise<void> {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: alertItem(alert),
+              ConditionExpression: '#s = :s',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':s': expectedStatus },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw new ConflictError('alert moved');
+    throw err;
+  }
 }

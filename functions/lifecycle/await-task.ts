@@ -1,30 +1,43 @@
 /**
- * State machine task (lambda:invoke.waitForTaskToken): a human step begins. Keep the task token
- * with the case and put the case in the queue of the post that acts next.
+ * State machine task (lambda:invoke.waitForTaskToken): a human task begins. Keep its token with the
+ * case and list it in the post's queue. If the case no longer waits on this task (it moved on
+ * between "advance" and now), hand the token straight back so the machine asks again.
  */
-
-import { STEPS, type StepId } from '#functions/cases/steps.ts';
-import { getCase, queueKey, storeTaskToken } from '#functions/cases/store.ts';
+import { ConflictError, getCase, storeTask } from '#functions/cases/store.ts';
 import { now } from '#lib/clock.ts';
 import { logger } from '#lib/http.ts';
+import { answerTask } from './engine.ts';
+import { openTasks, type Task } from './process.ts';
 
 interface Input {
   caseNo: string;
-  step: StepId;
+  task: Task;
   taskToken: string;
 }
 
-export async function handler(input: Input): Promise<{ stored: true }> {
-  const record = await getCase(input.caseNo);
-  if (!record) throw new Error(`case ${input.caseNo} not found`);
-  const post = STEPS[input.step].post;
-  await storeTaskToken(
-    input.caseNo,
-    input.step,
-    input.taskToken,
-    queueKey(record.deptCode, post),
-    now().toISOString(),
-  );
-  logger.info('task waiting', { caseNo: input.caseNo, step: input.step });
-  return { stored: true };
+export async function handler(input: Input): Promise<{ stored: boolean }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const record = await getCase(input.caseNo);
+    if (!record) throw new Error(`case ${input.caseNo} not found`);
+    if (!openTasks(record).some((t) => t.id === input.task.id)) {
+      await answerTask(input.taskToken, { decision: 'stale' });
+      return { stored: false };
+    }
+    try {
+      await storeTask(record.version, {
+        ...input.task,
+        caseNo: record.caseNo,
+        token: input.taskToken,
+        since: now().toISOString(),
+        itemName: record.itemName,
+        applicantName: record.applicant.name,
+      });
+      logger.info('task waiting', { caseNo: input.caseNo, task: input.task.id });
+      return { stored: true };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // The case changed while we looked; look again.
+    }
+  }
+  throw new Error(`case ${input.caseNo} kept changing while storing task ${input.task.id}`);
 }

@@ -16,9 +16,18 @@ import { renderSms, type SmsTemplate, toE164 } from './templates.ts';
 
 /** Which template an event calls for, if any. */
 export function templateFor(event: Pick<CaseEvent, 'type' | 'outcome'>): SmsTemplate | undefined {
-  if (event.type === '受理') return event.outcome === '不予受理' ? 'refused' : 'accepted';
-  if (event.type === '办结') return event.outcome === '不予' ? 'denied' : 'approved';
-  return undefined;
+  switch (event.type) {
+    case '受理':
+      return event.outcome === '不予受理' ? 'refused' : event.outcome === '视为受理' ? 'deemed' : 'accepted';
+    case '补交告知':
+      return 'correction';
+    case '特别程序申请':
+      return 'special';
+    case '办结':
+      return event.outcome === '不予' ? 'denied' : 'approved';
+    default:
+      return undefined;
+  }
 }
 
 async function claimOutbox(caseNo: string, seq: number, phone: string, message: string): Promise<boolean> {
@@ -75,7 +84,11 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
       itemName: c.itemName,
       caseNo: c.caseNo,
       queryCode: c.queryCode,
+      promisedDays: c.promisedDays,
       reason: caseEvent.note,
+      items: caseEvent.note?.replace(/^请补交：/, ''),
+      type: caseEvent.outcome,
+      days: /预计需要 (\d+) 个工作日/.exec(caseEvent.note ?? '')?.[1],
       phone: '12345',
     });
     if (!(await claimOutbox(c.caseNo, caseEvent.seq, phone, message))) continue;

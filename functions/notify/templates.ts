@@ -2,11 +2,15 @@
 export const SMS_SIGNATURE = '【亳州政务服务】';
 
 export const SMS_TEMPLATES = {
-  filed: '您已在线申办“{itemName}”，办件编号{caseNo}，查询码{queryCode}，请妥善保管。',
   accepted:
-    '您申办的“{itemName}”已受理，办件编号{caseNo}，查询码{queryCode}。可凭编号和查询码在网上办事大厅查询进度。',
+    '您申办的“{itemName}”已受理，办件编号{caseNo}，查询码{queryCode}，承诺{promisedDays}个工作日内办结。可凭编号和查询码在网上办事大厅查询进度。',
+  deemed: '您申办的“{itemName}”已依法视为受理，办件编号{caseNo}，查询码{queryCode}。',
   refused: '您申办的“{itemName}”（办件编号{caseNo}）不予受理，理由：{reason}。如有疑问请致电{phone}。',
-  approved: '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：准予。',
+  correction:
+    '您申办的“{itemName}”（办件编号{caseNo}）需要补交材料：{items}。请登录网上办事大厅一次性补齐，补齐前办理时限暂停计算。',
+  special:
+    '您申办的“{itemName}”（办件编号{caseNo}）需进行{type}，预计{days}个工作日，所需时间不计入办理时限。',
+  approved: '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：准予。可选择窗口自取、邮寄或电子送达。',
   denied:
     '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：不予许可，理由：{reason}。您可依法申请行政复议或提起行政诉讼。',
 } as const;

@@ -12,8 +12,13 @@ export class LocalClock {
   private readonly offset = new Float64Array(this.shared);
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly file?: string) {
+  /** `startAt` sets the initial time (tests pin the calendar this way); after that time only moves forward. */
+  constructor(
+    private readonly file?: string,
+    startAt?: number,
+  ) {
     if (file && existsSync(file)) this.offset[0] = JSON.parse(readFileSync(file, 'utf8')).offsetMs ?? 0;
+    else if (startAt !== undefined) this.offset[0] = startAt - Date.now();
   }
 
   now(): number {

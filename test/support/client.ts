@@ -53,3 +53,131 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The real OIDC code flow at HTTP level (what the portal does in a browser): authorize → login
+// page → form POST → (first-party consent, automatic) → code → token with the PKCE verifier.
+
+import * as oauth from 'oauth4webapi';
+
+/** A minimal cookie jar: name → value for one origin (the gateway's), paths ignored. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  store(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+export const PORTAL_CLIENT: oauth.Client = { client_id: 'portal' };
+const insecure = { [oauth.allowInsecureRequests]: true };
+
+export async function discover(): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(`${baseUrl()}/oidc`);
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
+}
+
+export interface CodeFlowResult {
+  tokens: oauth.TokenEndpointResponse;
+  jar: CookieJar;
+  as: oauth.AuthorizationServer;
+  /** The login page's HTML as first served (for assertions on the page). */
+  loginPage: string;
+}
+
+/** Follows redirects by hand, keeping cookies, until `stop(url)` or a non-redirect. */
+export async function follow(
+  jar: CookieJar,
+  start: string,
+  init: RequestInit = {},
+  stop = (_u: URL) => false,
+) {
+  let url = new URL(start, baseUrl());
+  let res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...init.headers, cookie: jar.header() },
+  });
+  jar.store(res);
+  for (let hops = 0; res.status >= 300 && res.status < 400 && hops < 10; hops++) {
+    url = new URL(res.headers.get('location')!, url);
+    if (stop(url)) return { res, url };
+    res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.store(res);
+  }
+  return { res, url };
+}
+
+/** Signs in through the identity provider's own login page; rejects with the page's error text. */
+export async function codeFlow(login: string, password = 'Demo@2026'): Promise<CodeFlowResult> {
+  const as = await discover();
+  const redirectUri = `${baseUrl()}/auth/callback/`;
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const auth = new URL(as.authorization_endpoint!);
+  auth.search = new URLSearchParams({
+    client_id: PORTAL_CLIENT.client_id,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'openid profile phone',
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  const jar = new CookieJar();
+  const atCallback = (u: URL) => u.pathname === '/auth/callback/';
+  const first = await follow(jar, auth.href, {}, atCallback);
+  const loginPage = await first.res.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(loginPage)?.[1];
+  if (!action) throw new Error(`no login form at ${first.url}: ${first.res.status}`);
+  const posted = await follow(
+    jar,
+    action.replaceAll('&amp;', '&'),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ login, password }).toString(),
+    },
+    atCallback,
+  );
+  if (!atCallback(posted.url)) {
+    const text = await posted.res.text();
+    const error = /role="alert"[^>]*>([^<]+)</.exec(text)?.[1];
+    throw Object.assign(new Error(error ?? `login failed: ${posted.res.status}`), {
+      status: posted.res.status,
+    });
+  }
+  const params = oauth.validateAuthResponse(as, PORTAL_CLIENT, posted.url, state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    PORTAL_CLIENT,
+    oauth.None(),
+    params,
+    redirectUri,
+    verifier,
+    insecure,
+  );
+  const tokens = await oauth.processAuthorizationCodeResponse(as, PORTAL_CLIENT, response);
+  return { tokens, jar, as, loginPage };
+}
+
+export async function refresh(as: oauth.AuthorizationServer, refreshToken: string) {
+  const response = await oauth.refreshTokenGrantRequest(
+    as,
+    PORTAL_CLIENT,
+    oauth.None(),
+    refreshToken,
+    insecure,
+  );
+  return oauth.processRefreshTokenResponse(as, PORTAL_CLIENT, response);
+}

@@ -9,11 +9,16 @@ import { buildPortal, portalIsStale } from '#infra/local/portal-build.ts';
 
 let cloud: LocalCloud | undefined;
 
+/** Monday 2 March 2026, 09:00 in Beijing. */
+export const TEST_CLOCK_START = '2026-03-02T09:00:00+08:00';
+
 export async function setup(project: TestProject) {
   let url = process.env.PORTAL_URL;
   if (!url) {
     if (portalIsStale()) buildPortal();
-    cloud = await startCloud({ logLevel: process.env.LOG_LEVEL ?? 'ERROR' });
+    // Business time starts on a fixed working Monday, so deadlines in tests never depend on the day
+    // the suite runs (nor on a year the working-day calendar does not know yet).
+    cloud = await startCloud({ logLevel: process.env.LOG_LEVEL ?? 'ERROR', clockStart: TEST_CLOCK_START });
     url = cloud.url;
     process.env.PORTAL_URL = url;
   }

@@ -9,7 +9,6 @@ import {
   queryCodeMatches,
   verifyChain,
 } from '#functions/cases/model.ts';
-import { checkAction } from '#functions/cases/steps.ts';
 
 describe('case numbers', () => {
   it('carry the hall code, the Beijing date and a daily sequence', () => {
@@ -61,23 +60,5 @@ describe('the event hash chain', () => {
   it('does not depend on attribute order', () => {
     const reordered = Object.fromEntries(Object.entries(e2).reverse()) as typeof e2;
     expect(verifyChain(caseNo, [e1, reordered])).toEqual({ ok: true });
-  });
-});
-
-describe('staff actions', () => {
-  it('allow only the actions of the current step', () => {
-    expect(checkAction('accept', 'accept')).toMatchObject({ ok: true });
-    expect(checkAction('accept', 'approve')).toMatchObject({ ok: false, status: 409 });
-    expect(checkAction(null, 'accept')).toMatchObject({ ok: false, status: 409 });
-  });
-
-  it('require reasons for refusal and denial', () => {
-    expect(checkAction('accept', 'refuse')).toMatchObject({
-      ok: false,
-      status: 422,
-      code: 'REASON_REQUIRED',
-    });
-    expect(checkAction('accept', 'refuse', '  ')).toMatchObject({ ok: false });
-    expect(checkAction('decide', 'deny', '不符合法定条件')).toMatchObject({ ok: true });
   });
 });

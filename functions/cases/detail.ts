@@ -1,0 +1,54 @@
+/**
+ * GET /cases/{caseNo} — the case page: for the applicant their own case; for staff of an involved
+ * department the applicant's form, the timeline, deadlines, alerts and the actions they may take.
+ */
+import { actionsFor, applicantActions, openTasks } from '#functions/lifecycle/process.ts';
+import { env } from '#lib/aws.ts';
+import { api, httpErrors } from '#lib/http.ts';
+import { maskPhone } from '#lib/ids.ts';
+import { canActOnTask, caseAccess } from '#lib/policy.ts';
+import { isCaseNo, verifyChain } from './model.ts';
+import { getAlerts, getCase, getEvents, getTasks } from './store.ts';
+import { progressView } from './views.ts';
+
+export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
+  const who = principal!;
+  const caseNo = params.caseNo ?? '';
+  const record = isCaseNo(caseNo) ? await getCase(caseNo) : undefined;
+  if (!record || caseAccess(who, record) === 'none') throw httpErrors.notFound('办件不存在');
+  const [events, stored, alerts] = await Promise.all([
+    getEvents(caseNo),
+    getTasks(caseNo),
+    getAlerts(caseNo),
+  ]);
+  const own = who.sub === record.applicant.sub;
+  const official = who.roles.includes('staff') || who.roles.includes('supervisor');
+  const tasks = openTasks(record).map((t) => {
+    const mine = canActOnTask(who, env('HALL_ID'), t);
+    return {
+      ...t,
+      ready: stored.some((s) => s.id === t.id),
+      since: stored.find((s) => s.id === t.id)?.since,
+      actions: mine ? actionsFor(record, t) : [],
+    };
+  });
+  return {
+    body: {
+      ...progressView(record, events),
+      version: record.version,
+      queryCode: own ? record.queryCode : undefined,
+      applicant: {
+        name: record.applicant.name,
+        phone: record.applicant.phone && (own ? record.applicant.phone : maskPhone(record.applicant.phone)),
+      },
+      agent: record.agent ? { name: record.agent.name } : undefined,
+      form: record.form,
+      plan: record.plan,
+      tasks,
+      applicantActions: own ? applicantActions(record) : [],
+      alerts: official ? alerts : undefined,
+      chain: official ? verifyChain(caseNo, events) : undefined,
+      supervisionError: official ? record.supervisionError : undefined,
+    },
+  };
+});
