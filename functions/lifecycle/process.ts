@@ -622,13 +622,13 @@ export function supervise(
 ): { deadlines: Deadlines; timers: Partial<Record<TimerKey, Timer>> } {
   const timers: Partial<Record<TimerKey, Timer>> = {};
   const paused = toIntervals(s.pauses, now);
-  const pausedMs = paused.reduce((sum, p) => sum + (p.to.getTime() - p.from.getTime()), 0);
-  const deadlines: Deadlines = {
-    pausedDays:
-      pausedMs === 0
-        ? 0
-        : Math.round(paused.reduce((sum, p) => sum + cal.workingDaysBetween(p.from, p.to), 0) * 100) / 100,
-  };
+  // Working time the clock stood still: the time used since filing with and without the pauses.
+  const since = new Date(s.filedAt);
+  const end = new Date(Math.max(Date.parse(now), since.getTime()));
+  const pausedDays = paused.length
+    ? cal.workingDaysBetween(since, end) - cal.workingDaysBetween(since, end, paused)
+    : 0;
+  const deadlines: Deadlines = { pausedDays: Math.round(pausedDays * 100) / 100 };
   if (s.phase === 'closed' || s.phase === 'delivery') return { deadlines, timers };
   const running = !openPause(s);
   const step = currentStep(s);

@@ -129,6 +129,9 @@ export class StreamPoller {
         eventSourceARN: streamArn,
         dynamodb: {
           ...r.dynamodb,
+          Keys: repairImage(r.dynamodb?.Keys),
+          NewImage: repairImage(r.dynamodb?.NewImage),
+          OldImage: repairImage(r.dynamodb?.OldImage),
           ApproximateCreationDateTime: toSeconds(r.dynamodb?.ApproximateCreationDateTime),
         },
       })),

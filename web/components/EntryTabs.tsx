@@ -6,6 +6,7 @@ import { useHalls } from './HallContext.tsx';
 import styles from './home.module.css';
 import { ItemList } from './ItemList.tsx';
 import { LoadError, Loading } from './Status.tsx';
+import { ThemeGrid } from './ThemeGrid.tsx';
 
 const TABS = [
   { id: 'person', label: '个人办事' },
@@ -13,9 +14,15 @@ const TABS = [
   { id: 'dept', label: '部门服务' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
+/** The themes are the main way in; a few items under them, the rest one link away. */
+const HOME_ITEMS = 8;
 
 /**
- * 个人办事 / 企业办事 / 部门服务 as an ARIA tab set: arrow keys, Home and End move between tabs
+ * 个人办事 / 企业办事 / 部门服务 as an ARIA tab set. 个人/企业 show the life-event themes of that
+ * audience (each opening the filtered search) and the first items; 部门服务 lists the hall's
+ * departments, each opening its items.
+ *
+ * Keyboard: arrow keys, Home and End move between tabs
  * (roving tabindex), Tab moves into the panel. The chosen tab is marked by a thick underline and
  * bold text as well as colour.
  */
@@ -43,7 +50,16 @@ export function EntryTabs() {
   else if (halls.status === 'error') panel = <LoadError message={halls.message} onRetry={reload} />;
   else if (!hall) panel = <LoadError message="暂无可用的办事大厅" onRetry={reload} />;
   else if (tab === 'dept') panel = <DepartmentList hallId={hall.id} hallName={hall.name} />;
-  else panel = <ItemList hallId={hall.id} hallName={hall.name} audience={tab} />;
+  else
+    panel = (
+      <>
+        <ThemeGrid audience={tab} hallId={hall.id} />
+        <h3 className={styles.listHeading}>
+          {tab === 'person' ? '本厅面向个人的事项' : '本厅面向企业的事项'}
+        </h3>
+        <ItemList hallId={hall.id} hallName={hall.name} audience={tab} limit={HOME_ITEMS} />
+      </>
+    );
 
   return (
     <section className={`panel ${styles.entry}`} aria-labelledby={`${base}-h`}>

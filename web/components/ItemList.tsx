@@ -17,12 +17,14 @@ export function ItemList({
   hallId,
   hallName,
   audience,
+  limit = ITEMS_LIMIT,
 }: {
   hallId: string;
   hallName: string;
   audience: Audience;
+  limit?: number;
 }) {
-  const [state, reload] = useApi<ItemsPage>(`/api/items${query({ hallId, audience, limit: ITEMS_LIMIT })}`);
+  const [state, reload] = useApi<ItemsPage>(`/api/items${query({ hallId, audience, limit })}`);
 
   if (state.status === 'loading') return <Loading>正在加载办事事项…</Loading>;
   if (state.status === 'error') return <LoadError message={state.message} onRetry={reload} />;

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { AuthStatus } from '../app/login/AuthStatus.tsx';
 import { routes } from '../lib/routes.ts';
 import { CareToggle } from './CareToggle.tsx';
 import { HallSwitch } from './HallSwitch.tsx';
@@ -17,9 +18,7 @@ export function SiteHeader() {
           <span className={styles.siteName}>{SITE_NAME}</span>
         </Link>
         {/* Before the tools in the DOM so that on a phone it shares the first row with the name. */}
-        <Link href={routes.login} className={styles.login}>
-          登录
-        </Link>
+        <AuthStatus className={styles.login} />
         <div className={styles.tools}>
           <HallSwitch />
           <CareToggle />

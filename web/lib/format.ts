@@ -35,3 +35,33 @@ export function formatVisits(visits: number | undefined | null): string {
   if (typeof visits !== 'number' || !Number.isFinite(visits)) return '未标注';
   return `最多跑 ${visits} 次`;
 }
+
+const DEPTH_EXPLAIN: Record<(typeof ROMAN)[number], string> = {
+  I: '网上可查看办事指南，需到窗口提交申请',
+  II: '可在网上下载申请表格，填好后到窗口提交',
+  III: '在网上提交申请和材料预审，通过后按通知到现场核验或领取',
+  IV: '申请、审批、领取结果全程在网上办理，不用跑腿',
+};
+
+/** What a depth means for the applicant, in one plain sentence. */
+export function explainDepth(depth: number | string | undefined | null): string {
+  const level = depthLevel(depth);
+  return level ? DEPTH_EXPLAIN[level] : '';
+}
+
+/** 法定办结时限 in words (working days; 0 = on the spot). */
+export function formatLegal(days: number | undefined | null): string {
+  if (days === 0) return '当场办结';
+  if (typeof days !== 'number' || !Number.isFinite(days)) return '未标注';
+  return `${days} 个工作日`;
+}
+
+const DELIVERY_WORDS: Record<string, string> = {
+  自取: '窗口自取',
+  邮寄: '免费邮寄（EMS）',
+  电子: '电子送达（电子证照）',
+};
+
+export function formatDelivery(d: string): string {
+  return DELIVERY_WORDS[d] ?? d;
+}

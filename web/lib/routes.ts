@@ -12,6 +12,8 @@ export const routes = {
     return s ? `/search/?${s}` : '/search/';
   },
   item: (code: string) => `/item/?code=${encodeURIComponent(code)}`,
+  /** Start an online application for an item (the apply page reads the code). */
+  apply: (code: string) => `/apply/?code=${encodeURIComponent(code)}`,
   dev: '/dev/',
   devOutbox: '/dev/outbox/',
 } as const;

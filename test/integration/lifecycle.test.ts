@@ -1,0 +1,325 @@
+/**
+ * Every process template through the real ASL on the local Step Functions endpoint, with the dev
+ * clock: happy paths, refusal, one-time correction, special procedure, deemed acceptance, yellow
+ * and red alerts with 督办, withdrawal, joint and multi-level steps. Business time in this run
+ * starts on Monday 2026-03-02 (test/support/global-setup.ts) and only moves forward.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, eventually, login } from '../support/client.ts';
+
+const HALL = 'qiaocheng';
+const api = (path: string) => `/api/halls/${HALL}${path}`;
+
+interface Account {
+  username: string;
+  role: string;
+  hall?: string;
+  dept?: string;
+  posts?: string[];
+}
+
+let accounts: Account[];
+let applicant: string;
+let operator: string;
+let supervisor: string;
+const tokens = new Map<string, string>();
+/** One item code of the pilot hall for each process template. */
+const itemFor: Record<string, string> = {};
+
+async function staffToken(dept: string, post: string): Promise<string> {
+  const account = accounts.find(
+    (a) => a.role === 'staff' && a.hall === HALL && a.dept === dept && a.posts?.includes(post),
+  );
+  if (!account) throw new Error(`no demo staff for ${dept} ${post}`);
+  if (!tokens.has(account.username)) tokens.set(account.username, await login(account.username));
+  return tokens.get(account.username)!;
+}
+
+beforeAll(async () => {
+  accounts = (await call('GET', '/api/dev/accounts')).body.accounts;
+  [applicant, operator, supervisor] = await Promise.all([
+    login('zhangsan'),
+    login('operator'),
+    login(`${HALL}-jc`),
+  ]);
+  const wanted = new Set(['instant', 'simple', 'standard', 'joint', 'multilevel', 'town-county']);
+  for (let offset = 0; wanted.size > 0 && offset < 400; offset += 50) {
+    const page = await call('GET', `/api/items?hallId=${HALL}&limit=50&offset=${offset}`);
+    if (page.body.items.length === 0) break;
+    for (const it of page.body.items) {
+      if (wanted.size === 0) break;
+      const guide = (await call('GET', `/api/items/${encodeURIComponent(it.code)}`)).body;
+      const template = guide.processTemplate?.id;
+      // Short promised limits keep the dev clock's jumps small.
+      if (wanted.has(template) && guide.item.promisedDays <= 15) {
+        itemFor[template] = it.code;
+        wanted.delete(template);
+      }
+    }
+  }
+  expect(Object.keys(itemFor).sort()).toEqual([
+    'instant',
+    'joint',
+    'multilevel',
+    'simple',
+    'standard',
+    'town-county',
+  ]);
+});
+
+async function file(template: string): Promise<{ caseNo: string; queryCode: string }> {
+  const res = await call('POST', api('/cases'), {
+    token: applicant,
+    body: { itemCode: itemFor[template], form: { 联系电话: '13800000001' } },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+const detail = async (caseNo: string, token = applicant) => {
+  const res = await call('GET', api(`/cases/${caseNo}`), { token });
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+/** Waits until the case has a ready open task whose id starts with `prefix`; returns it. */
+async function task(caseNo: string, prefix: string) {
+  return eventually(async () => {
+    const d = await detail(caseNo, supervisor);
+    return d.tasks.find((t: any) => t.id.startsWith(prefix) && t.ready);
+  }, `task ${prefix} of ${caseNo}`);
+}
+
+/** The staff holding `prefix`'s task acts on it. */
+async function act(caseNo: string, prefix: string, action: string, extra: Record<string, unknown> = {}) {
+  const t = await task(caseNo, prefix);
+  const token = t.kind === 'applicant' ? applicant : await staffToken(t.dept, t.post);
+  const res = await call('POST', api(`/cases/${caseNo}/actions`), {
+    token,
+    body: { action, taskId: t.id, ...extra },
+  });
+  if (res.status !== 200)
+    throw new Error(`${action} on ${caseNo}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function applicantAct(caseNo: string, action: string, extra: Record<string, unknown> = {}) {
+  return call('POST', api(`/cases/${caseNo}/actions`), { token: applicant, body: { action, ...extra } });
+}
+
+const eventTypes = async (caseNo: string) => (await detail(caseNo)).events.map((e: any) => e.type);
+
+async function advanceClock(by: string) {
+  const res = await call('POST', '/api/dev/clock', { token: operator, body: { by } });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function smsFor(caseNo: string, text: string) {
+  return eventually(async () => {
+    const out = await call('GET', '/api/dev/outbox');
+    return out.body.messages.find((m: any) => m.message.includes(caseNo) && m.message.includes(text));
+  }, `SMS “${text}” for ${caseNo}`);
+}
+
+describe('the templates, start to end', () => {
+  it('standard: 受理 → 审查 → 决定 → 领取登记, with SMS and an untampered timeline', async () => {
+    const { caseNo, queryCode } = await file('standard');
+    await act(caseNo, 'accept#', 'prereview');
+    await act(caseNo, 'accept#', 'accept');
+    await act(caseNo, 'review#', 'pass', { note: '材料真实有效' });
+    await act(caseNo, 'decide#', 'approve', { result: '准予' });
+    await act(caseNo, 'deliver', 'deliver', { method: '邮寄' });
+    const d = await eventually(async () => {
+      const x = await detail(caseNo);
+      return x.status === 'delivered' ? x : undefined;
+    }, 'delivered');
+    expect(d.events.map((e: any) => e.type)).toEqual([
+      '申办',
+      '网上预受理',
+      '受理',
+      '审批（处理）',
+      '办结',
+      '领取登记',
+    ]);
+    for (const e of d.events) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    await smsFor(caseNo, '已受理');
+    await smsFor(caseNo, '结果：准予');
+    const verify = await call('GET', api(`/cases/${caseNo}/verify`), { token: applicant });
+    expect(verify.body).toMatchObject({ ok: true, events: 6 });
+    const progress = await call('GET', api(`/progress?caseNo=${caseNo}&code=${queryCode}`));
+    expect(progress.body).toMatchObject({
+      status: 'delivered',
+      currentStep: '已办结',
+      result: { outcome: '准予' },
+    });
+  });
+
+  it('instant (即办件): done on acceptance', async () => {
+    const { caseNo } = await file('instant');
+    await act(caseNo, 'accept#', 'accept');
+    await task(caseNo, 'deliver');
+    expect(await eventTypes(caseNo)).toEqual(['申办', '网上预受理', '受理', '办结']);
+  });
+
+  it('joint (联办): every department reviews in parallel before the decision', async () => {
+    const { caseNo } = await file('joint');
+    await act(caseNo, 'accept#', 'accept');
+    const d = await eventually(async () => {
+      const x = await detail(caseNo, supervisor);
+      return x.tasks.filter((t: any) => t.ready).length === 2 ? x : undefined;
+    }, 'two joint review tasks');
+    const depts = d.tasks.map((t: any) => t.dept);
+    expect(new Set(depts).size).toBe(2);
+    await act(caseNo, `review#${depts[1]}`, 'pass');
+    expect((await detail(caseNo, supervisor)).tasks.map((t: any) => t.dept)).toEqual([depts[0]]);
+    await act(caseNo, `review#${depts[0]}`, 'pass');
+    await act(caseNo, 'decide#', 'approve');
+    expect(await eventTypes(caseNo)).toEqual([
+      '申办',
+      '网上预受理',
+      '受理',
+      '审批（处理）',
+      '审批（处理）',
+      '办结',
+    ]);
+  });
+
+  it('multi-level: each step lands with the department of its level', async () => {
+    for (const template of ['multilevel', 'town-county']) {
+      const { caseNo } = await file(template);
+      const plan = (await detail(caseNo)).plan;
+      expect(new Set(plan.map((s: any) => s.depts[0])).size).toBeGreaterThan(1);
+      for (const [i, step] of plan.entries()) {
+        const t = await task(caseNo, `${step.id}#`);
+        expect(t.dept).toBe(step.depts[0]);
+        await act(caseNo, `${step.id}#`, i === 0 ? 'accept' : i === plan.length - 1 ? 'approve' : 'pass');
+      }
+      await task(caseNo, 'deliver');
+    }
+  });
+});
+
+describe('refusal, correction, special procedure, withdrawal', () => {
+  it('refuses with a reason only, and tells the applicant', async () => {
+    const { caseNo } = await file('simple');
+    const t = await task(caseNo, 'accept#');
+    const token = await staffToken(t.dept, t.post);
+    const noReason = await call('POST', api(`/cases/${caseNo}/actions`), {
+      token,
+      body: { action: 'refuse' },
+    });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error.code).toBe('REASON_REQUIRED');
+    await act(caseNo, 'accept#', 'refuse', { reason: '申请事项不属于本机关职权范围' });
+    expect((await detail(caseNo)).status).toBe('refused');
+    await smsFor(caseNo, '不予受理');
+  });
+
+  it('one-time correction: the clock stops, the applicant supplements, 补交受理 resumes it', async () => {
+    const { caseNo } = await file('standard');
+    await act(caseNo, 'accept#', 'correct', { items: ['户口簿复印件', '一寸免冠照片'] });
+    await smsFor(caseNo, '需要补交材料：户口簿复印件；一寸免冠照片');
+    const waiting = await detail(caseNo);
+    expect(waiting).toMatchObject({ status: 'correcting', applicantActions: ['supplement', 'withdraw'] });
+    expect(waiting.deemedAcceptanceAt).toBeUndefined();
+    await task(caseNo, 'supplement');
+    expect((await applicantAct(caseNo, 'supplement', { note: '已补交' })).status).toBe(200);
+    await act(caseNo, 'accept#', 'accept-supplement');
+    expect(await eventTypes(caseNo)).toEqual(['申办', '补交告知', '补交材料', '补交受理', '受理']);
+    // A second notice on the same case is an e-supervision finding.
+    await act(caseNo, 'review#', 'correct', { items: ['营业执照'] });
+    const alerts = (await detail(caseNo, supervisor)).alerts;
+    expect(alerts).toEqual([
+      expect.objectContaining({ severity: 'finding', note: expect.stringContaining('第 2 次') }),
+    ]);
+  });
+
+  it('special procedure: the clock stands still and the deadline moves by the paused days', async () => {
+    const { caseNo } = await file('standard');
+    await act(caseNo, 'accept#', 'accept');
+    await task(caseNo, 'review#');
+    const before = (await detail(caseNo)).deadline;
+    await act(caseNo, 'review#', 'special-start', { special: { type: '专家评审', expectedDays: 2 } });
+    await smsFor(caseNo, '需进行专家评审，预计2个工作日');
+    await task(caseNo, 'special#');
+    await advanceClock('P2D');
+    await act(caseNo, 'special#', 'special-result', { result: '专家评审通过' });
+    const after = await detail(caseNo);
+    expect(after.pausedWorkingDays).toBeGreaterThan(0);
+    expect(Date.parse(after.deadline)).toBeGreaterThan(Date.parse(before));
+    expect(after.events.map((e: any) => e.type)).toContain('特别程序结果');
+  });
+
+  it('withdrawal before the decision ends the case and empties the queues', async () => {
+    const { caseNo } = await file('simple');
+    const t = await task(caseNo, 'accept#');
+    const res = await applicantAct(caseNo, 'withdraw', { reason: '信息填写有误，重新申请' });
+    expect(res.status).toBe(200);
+    expect((await detail(caseNo)).status).toBe('withdrawn');
+    const queue = await call('GET', api('/tasks'), { token: await staffToken(t.dept, t.post) });
+    expect(queue.body.tasks.some((q: any) => q.caseNo === caseNo)).toBe(false);
+    expect((await applicantAct(caseNo, 'withdraw')).status).toBe(409);
+  });
+});
+
+describe('time limits and e-supervision (dev clock)', () => {
+  it('deems a case accepted after five working days without a decision', async () => {
+    const { caseNo } = await file('simple');
+    await task(caseNo, 'accept#');
+    const due = (await detail(caseNo)).deemedAcceptanceAt;
+    expect(due).toMatch(/\+08:00$/);
+    await advanceClock('P8D');
+    const accepted = await eventually(async () => {
+      const d = await detail(caseNo);
+      return d.status === 'accepted' ? d : undefined;
+    }, 'deemed acceptance');
+    expect(accepted.events.at(-1)).toMatchObject({ type: '受理', outcome: '视为受理', actor: '系统' });
+    await smsFor(caseNo, '依法视为受理');
+  });
+
+  it('raises yellow then red for the step and the case, and supervisors urge, the department replies', async () => {
+    const { caseNo } = await file('simple');
+    await act(caseNo, 'accept#', 'accept');
+    const t = await task(caseNo, 'decide#');
+    const d = await detail(caseNo, supervisor);
+    expect(d.stepDeadline).toMatch(/\+08:00$/);
+    const severities = async () =>
+      ((await detail(caseNo, supervisor)).alerts as any[]).map((a) => `${a.scope}-${a.severity}`).sort();
+    // Past every deadline of this case: the timers fire in order, each alert once.
+    await advanceClock('P12D');
+    await eventually(
+      async () => ((await severities()).length === 4 ? true : undefined),
+      'four alerts (step and case, yellow and red)',
+    );
+    expect(await severities()).toEqual(['case-red', 'case-yellow', 'step-red', 'step-yellow']);
+    const staff = await staffToken(t.dept, t.post);
+    const queue = await call('GET', api('/tasks'), { token: staff });
+    expect(queue.body.tasks.find((q: any) => q.caseNo === caseNo)).toMatchObject({ mark: 'red' });
+    const list = await call('GET', api('/alerts?severity=red'), { token: supervisor });
+    const red = list.body.alerts.find((a: any) => a.caseNo === caseNo && a.scope === 'step');
+    expect(red).toMatchObject({ status: 'open', dept: t.dept });
+    const path = api(`/cases/${caseNo}/alerts/${red.alertId}`);
+    expect(
+      (await call('POST', path, { token: staff, body: { action: 'urge', note: '请尽快办理' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call('POST', path, {
+          token: supervisor,
+          body: { action: 'urge', note: '请于今日办结并说明原因' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', path, { token: supervisor, body: { action: 'urge', note: '再次督办' } })).status,
+    ).toBe(409);
+    const reply = await call('POST', path, {
+      token: staff,
+      body: { action: 'reply', note: '已于当日办结，系人员请假所致' },
+    });
+    expect(reply.body.status).toBe('replied');
+  });
+});

@@ -1,0 +1,61 @@
+import Link from 'next/link';
+import styles from '../../components/catalogue.module.css';
+import { highlightSegments, levelWord, type SearchItem } from '../../lib/catalogue.ts';
+import { formatDepth, formatPromised, formatVisits } from '../../lib/format.ts';
+import { routes } from '../../lib/routes.ts';
+
+/** One hit: the name with the matched words marked, where it is handled, and the deciding facts. */
+export function ResultItem({ item, hallName }: { item: SearchItem; hallName?: string }) {
+  const h = item.highlight;
+  return (
+    <li className={styles.result}>
+      <h2 className={styles.resultName}>
+        <Link href={routes.item(item.code)} prefetch={false}>
+          {highlightSegments(item.name, h?.name).map((seg, i) =>
+            // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional and never reorder
+            seg.hit ? <mark key={i}>{seg.text}</mark> : <span key={i}>{seg.text}</span>,
+          )}
+        </Link>
+      </h2>
+      <p className={styles.resultMeta}>
+        <span className="visually-hidden">实施机关：</span>
+        {h?.department ? <mark>{item.deptName}</mark> : item.deptName}
+        {hallName && <span className={styles.tag}>{hallName}</span>}
+        {levelWord(item.level) && <span className={styles.tag}>{levelWord(item.level)}</span>}
+        {item.type && <span className={styles.tag}>{item.type}</span>}
+      </p>
+      {h?.materials && h.materials.length > 0 && (
+        <p className={styles.resultMeta}>
+          申请材料含：
+          {h.materials.map((m, i) => (
+            <span key={m}>
+              {i > 0 && '、'}
+              <mark>{m}</mark>
+            </span>
+          ))}
+        </p>
+      )}
+      <dl className={styles.facts}>
+        <div>
+          <dt>承诺时限</dt>
+          <dd>{formatPromised(item.promisedDays, item.caseKind)}</dd>
+        </div>
+        <div>
+          <dt>网办深度</dt>
+          <dd>{formatDepth(item.onlineDepth)}</dd>
+        </div>
+        <div>
+          <dt>跑动次数</dt>
+          <dd>
+            {item.visits === 0 && (
+              <span className={styles.okMark} aria-hidden="true">
+                ✓{' '}
+              </span>
+            )}
+            {formatVisits(item.visits)}
+          </dd>
+        </div>
+      </dl>
+    </li>
+  );
+}
