@@ -15,7 +15,11 @@ const query = z.object({
   code: z.string().regex(/^\d{6}$/, '查询码是 6 位数字'),
 });
 
-export const LIMITS = { perIpPerMinute: 60, perCasePerMinute: 10 };
+/** Guessing limits; operators may tune them (PROGRESS_LIMIT_PER_IP, PROGRESS_LIMIT_PER_CASE per minute). */
+export const LIMITS = {
+  perIpPerMinute: Number(process.env.PROGRESS_LIMIT_PER_IP ?? 60),
+  perCasePerMinute: Number(process.env.PROGRESS_LIMIT_PER_CASE ?? 10),
+};
 
 export const handler = api({ auth: 'public', query }, async ({ query, event }) => {
   await enforceLimits(env('CASES_TABLE'), [
