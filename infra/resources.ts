@@ -210,7 +210,6 @@ export const hallResources: StackResources = {
       entry: 'functions/lifecycle/await-task.ts',
       description: 'State machine task: keep the task token of a human task with the case',
       tables: { cases: 'write' },
-      answers: ['lifecycle'],
     },
     timerFired: {
       entry: 'functions/lifecycle/timer-fired.ts',

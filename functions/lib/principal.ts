@@ -17,6 +17,15 @@ export interface Principal {
   level?: string;
   /** Mainland mobile number (claim phone_number), for SMS. */
   phone?: string;
+  /**
+   * The enterprise this person is acting for (claims act_uscc, act_name), set by switching
+   * "act as enterprise" in 我的账户; the identity provider only issues it to the legal
+   * representative or an authorised person of that enterprise.
+   */
+  actingFor?: { uscc: string; name: string };
+  /** Agents (代办员): their agent point and its village (claims agent_point, village). */
+  agentPoint?: string;
+  village?: string;
 }
 
 function list(value: unknown): string[] {
@@ -43,5 +52,8 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     posts: list(claims.posts),
     level: str('level'),
     phone: str('phone_number'),
+    actingFor: str('act_uscc') ? { uscc: str('act_uscc') as string, name: str('act_name') ?? '' } : undefined,
+    agentPoint: str('agent_point'),
+    village: str('village'),
   };
 }

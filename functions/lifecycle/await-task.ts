@@ -1,12 +1,12 @@
 /**
  * State machine task (lambda:invoke.waitForTaskToken): a human task begins. Keep its token with the
  * case and list it in the post's queue. If the case no longer waits on this task (it moved on
- * between "advance" and now), hand the token straight back so the machine asks again.
+ * between "advance" and now), fail with TaskStale: the machine catches it and asks again. (Answering
+ * the token from here would need this function to hold rights on the machine that invokes it.)
  */
 import { ConflictError, getCase, storeTask } from '#functions/cases/store.ts';
 import { now } from '#lib/clock.ts';
 import { logger } from '#lib/http.ts';
-import { answerTask } from './engine.ts';
 import { openTasks, type Task } from './process.ts';
 
 interface Input {
@@ -15,14 +15,19 @@ interface Input {
   taskToken: string;
 }
 
+export class TaskStale extends Error {
+  override name = 'TaskStale';
+  constructor(caseNo: string, taskId: string) {
+    super(`case ${caseNo} no longer waits on ${taskId}`);
+  }
+}
+
 export async function handler(input: Input): Promise<{ stored: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const record = await getCase(input.caseNo);
     if (!record) throw new Error(`case ${input.caseNo} not found`);
-    if (!openTasks(record).some((t) => t.id === input.task.id)) {
-      await answerTask(input.taskToken, { decision: 'stale' });
-      return { stored: false };
-    }
+    if (!openTasks(record).some((t) => t.id === input.task.id))
+      throw new TaskStale(input.caseNo, input.task.id);
     try {
       await storeTask(record.version, {
         ...input.task,

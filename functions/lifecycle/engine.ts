@@ -62,6 +62,9 @@ export async function runAction(
     throw httpErrors.conflict();
   const stored = await getTasks(caseNo);
   if (opts.taskId && !stored.some((t) => t.id === opts.taskId)) {
+    // Gone because someone just acted on it, or not stored yet because the machine is on its way.
+    const now = await getCase(caseNo);
+    if (now && now.version !== before.version) throw httpErrors.conflict();
     throw new HttpError(409, 'STEP_NOT_READY', '该环节尚未就绪，请稍后刷新重试');
   }
   const result = applyAction(before, action, input, actor, at, opts.taskId);

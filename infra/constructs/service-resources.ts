@@ -219,21 +219,34 @@ export class ServiceResources extends Construct {
 
   private buildFunctionsAndStateMachines() {
     const { resources: res } = this.props;
-    // State machines name functions in their definitions, and functions name the state machines
-    // they start or answer: create the functions the machines call first, then the machines, then
-    // the rest. A function on both sides would be a CloudFormation cycle, so it is refused here.
-    const calledByMachines = new Set(
-      Object.values(res.stateMachines).flatMap((sm) => Object.values(sm.functions)),
-    );
-    for (const fnId of calledByMachines) {
-      const spec = res.functions[fnId];
-      if (!spec) throw new Error(`state machine names function '${fnId}', which is not defined`);
-      if ((spec.starts?.length ?? 0) + (spec.answers?.length ?? 0) > 0)
-        throw new Error(`function '${fnId}' is called by a state machine and uses one: a dependency cycle`);
-      this.houseFunction(fnId);
-    }
-    for (const [smId, spec] of Object.entries(res.stateMachines)) this.stateMachine(smId, spec);
-    for (const fnId of Object.keys(res.functions)) if (!this.functions[fnId]) this.houseFunction(fnId);
+    // State machines name the functions they call, and functions name the state machines they start
+    // or answer: each must exist before whatever refers to it. Create them in dependency order; a
+    // function that uses the very machine that (indirectly) calls it is a CloudFormation cycle.
+    const building = new Set<string>();
+    const visit = (kind: 'fn' | 'sm', id: string) => {
+      const key = `${kind}:${id}`;
+      if (kind === 'fn' ? this.functions[id] : this.stateMachines[id]) return;
+      if (building.has(key))
+        throw new Error(`function/state machine '${id}' depends on itself: a dependency cycle`);
+      building.add(key);
+      if (kind === 'sm') {
+        const spec = res.stateMachines[id];
+        if (!spec) throw new Error(`state machine '${id}' is not defined`);
+        for (const fnId of Object.values(spec.functions)) {
+          if (!res.functions[fnId])
+            throw new Error(`state machine names function '${fnId}', which is not defined`);
+          visit('fn', fnId);
+        }
+        this.stateMachine(id, spec);
+      } else {
+        const spec = res.functions[id];
+        for (const smId of new Set([...(spec.starts ?? []), ...(spec.answers ?? [])])) visit('sm', smId);
+        this.houseFunction(id);
+      }
+      building.delete(key);
+    };
+    for (const smId of Object.keys(res.stateMachines)) visit('sm', smId);
+    for (const fnId of Object.keys(res.functions)) visit('fn', fnId);
   }
 
   private houseFunction(fnId: string) {
@@ -306,7 +319,7 @@ export class ServiceResources extends Construct {
       if (!table?.tableStreamArn)
         throw new Error(`stream of table '${stream.table}': no such table with a stream`);
       if (!fn) throw new Error(`stream of table '${stream.table}': no function '${stream.function}'`);
-      const dlq = new Queue(this, `${pascal(stream.table)}StreamFailures`, {
+      const dlq = new Queue(this, `${pascal(stream.table)}${pascal(stream.function)}StreamFailures`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
@@ -334,7 +347,7 @@ export class ServiceResources extends Construct {
         'AwsSolutions-IAM5[Resource::*]',
         'dynamodb:ListStreams, added by the event source mapping, has no resource-level permissions.',
       );
-      new CfnOutput(this, `${pascal(stream.table)}StreamFailuresQueue`, {
+      new CfnOutput(this, `${pascal(stream.table)}${pascal(stream.function)}StreamFailuresQueue`, {
         value: dlq.queueUrl,
         description: `Failed ${stream.table} stream batches of ${stream.function}`,
       });

@@ -17,6 +17,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadSeedCatalogue, readCatalogue, writeCatalogue } from '#functions/catalogue/store.ts';
+import { AccountStore } from '#functions/identity/store.ts';
 import { halls } from '../halls.ts';
 import { envVarFor, hallResources, platformResources, type StackResources } from '../resources.ts';
 import { type DemoAccount, demoAccounts } from '../seed/accounts.ts';
@@ -36,6 +37,8 @@ import {
   stateMachineArn,
   topicArn,
 } from './names.ts';
+import { type IdentityProvider, startIdentityProvider } from './oidc/provider.ts';
+import { seedIdentity } from './oidc/seed.ts';
 import { startS3 } from './s3.ts';
 import { type LocalSns, startSns } from './sns.ts';
 import { startStepFunctions } from './stepfunctions/index.ts';
@@ -52,6 +55,12 @@ export interface CloudOptions {
   reset?: boolean;
   /** Log level of the handlers (Powertools). */
   logLevel?: string;
+  /** Start the dev clock at this instant (tests pin the working-day calendar); default: now. */
+  clockStart?: string;
+  /** Extra environment for every function (e.g. operator settings in a benchmark). */
+  functionEnv?: Record<string, string>;
+  /** Put something between the functions and an emulator (benchmarks count requests this way). */
+  wrapEndpoint?: (service: 'dynamodb' | 'sns', endpoint: string) => Promise<string>;
 }
 
 export interface LocalCloud {
@@ -61,6 +70,8 @@ export interface LocalCloud {
   lambdas: LocalLambdas;
   issuer: LocalIssuer;
   accounts: DemoAccount[];
+  /** The accounts table (functions/identity/store.ts), as the identity provider reads it. */
+  accountStore: AccountStore;
   /** The SDK endpoint variables a client of this cloud needs (tests, scripts). */
   env: Record<string, string>;
   tableName(scope: Scope, id: string): string;
@@ -129,7 +140,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
   };
 
   try {
-    const clock = new LocalClock(at('clock.json'));
+    const clock = new LocalClock(at('clock.json'), opts.clockStart ? Date.parse(opts.clockStart) : undefined);
     const dynamo = await startDynamo({ dataDir: at('dynamodb') });
     stopping.push(() => dynamo.stop());
     const s3 = await startS3({
@@ -159,11 +170,11 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: (await opts.wrapEndpoint?.('dynamodb', dynamo.endpoint)) ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
+      AWS_ENDPOINT_URL_SNS: (await opts.wrapEndpoint?.('sns', sns.endpoint)) ?? sns.endpoint,
       // s3rver stores streamed bodies corrupted unless checksums are only computed when required.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -192,7 +203,12 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       }
       lambdas.register(
         s.scope,
-        { ...endpoints, POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN', ...resourceEnv(s) },
+        {
+          ...endpoints,
+          POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+          ...opts.functionEnv,
+          ...resourceEnv(s),
+        },
         s.resources.functions,
       );
       for (const id of Object.keys(s.resources.stateMachines)) {
@@ -229,6 +245,10 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       })),
     );
 
+    // Accounts as our own data: registries, the demo accounts, a demo enterprise (idempotent).
+    const accountStore = new AccountStore(doc, localName('platform', 'accounts'));
+    await seedIdentity(accountStore, accounts, clock.now());
+
     const streams = new StreamPoller(
       ddb,
       new DynamoDBStreamsClient({ ...sdk, endpoint: dynamo.endpoint }),
@@ -255,16 +275,28 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
     );
     // The issuer URL must be known before the gateway listens; with port 0 it is fixed up below.
     let issuer: LocalIssuer | undefined;
+    let identity: IdentityProvider | undefined;
     const gateway = await startGateway({
       port,
       routes,
       invoke: (name, event: APIGatewayProxyEventV2) => lambdas.invoke(name, event),
       verifyToken: (token) => issuer!.verify(token),
-      extra: (req, res, url, body) => devApi({ issuer: issuer!, accounts, clock, sns }, req, res, url, body),
+      raw: (req, res, url) => identity!.handle(req, res, url),
+      extra: (req, res, url, body) =>
+        devApi({ issuer: issuer!, accounts, store: accountStore, clock, sns }, req, res, url, body),
       staticDir: join(ROOT, 'web', 'out'),
     });
     stopping.push(() => gateway.stop());
-    issuer = await LocalIssuer.create(`${gateway.url}/oidc`, at('issuer-key.json'));
+    // One issuer, one key: the provider's access tokens and POST /api/dev/token's verify alike.
+    issuer = await LocalIssuer.create(`${gateway.url}/oidc`, at('oidc/jwks.json'));
+    identity = await startIdentityProvider({
+      issuer,
+      portalUrl: gateway.url,
+      accounts: accountStore,
+      now: () => clock.now(),
+      dataDir,
+    });
+    stopping.push(() => identity!.stop());
 
     return {
       url: gateway.url,
@@ -273,6 +305,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       lambdas,
       issuer,
       accounts,
+      accountStore,
       env: endpoints,
       tableName: localName,
       childPids: dynamo.pid ? [dynamo.pid] : [],

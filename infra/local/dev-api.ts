@@ -1,18 +1,28 @@
 /**
  * Routes that exist only in the local cloud: demo sign-in, the demo account list, the SMS outbox
  * and the dev clock. None of them is deployed to AWS (they are not in infra/resources.ts).
+ *
+ * `POST /api/dev/token` is a shortcut around the browser code flow for tests and scripts: it checks
+ * the password through the same account store and lockout as the identity provider's login page
+ * (functions/identity/login.ts) and signs with the provider's key, so its tokens are verified
+ * against the same JWKS and carry the same claims as the provider's access tokens.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { authenticate } from '#functions/identity/login.ts';
+import { tokenClaims } from '#functions/identity/model.ts';
+import type { AccountStore } from '#functions/identity/store.ts';
 import type { DemoAccount } from '../seed/accounts.ts';
 import { DevClockError, type LocalClock, parseDuration } from './clock.ts';
 import { sendError, sendJson } from './gateway.ts';
 import type { LocalIssuer } from './identity.ts';
+import { ACCESS_TOKEN_TTL } from './oidc/provider.ts';
 import type { LocalSns } from './sns.ts';
 
 interface Deps {
   issuer: LocalIssuer;
   accounts: DemoAccount[];
+  store: AccountStore;
   clock: LocalClock;
   sns: LocalSns;
 }
@@ -40,25 +50,27 @@ export async function devApi(
 ): Promise<boolean> {
   const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
   switch (route) {
-    case 'GET /oidc/jwks':
-      sendJson(res, 200, deps.issuer.jwks);
-      return true;
     case 'POST /api/dev/token': {
       const input = login.safeParse(parseJson(body));
       if (!input.success) {
         sendError(res, 400, 'VALIDATION_FAILED', '请输入用户名和密码');
         return true;
       }
-      const account = deps.accounts.find((a) => a.username === input.data.username);
-      if (!account || account.password !== input.data.password) {
-        sendError(res, 401, 'LOGIN_FAILED', '用户名或密码不正确');
+      const result = await authenticate(deps.store, {
+        login: input.data.username,
+        password: input.data.password,
+        ip: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        now: deps.clock.now(),
+        via: 'dev-token',
+      });
+      if (!result.ok) {
+        sendError(res, result.status, result.code, result.message);
         return true;
       }
-      const expiresIn = 900;
       sendJson(res, 200, {
-        accessToken: await deps.issuer.sign(account.claims, expiresIn),
+        accessToken: await deps.issuer.sign(tokenClaims(result.account), ACCESS_TOKEN_TTL),
         tokenType: 'Bearer',
-        expiresIn,
+        expiresIn: ACCESS_TOKEN_TTL,
       });
       return true;
     }

@@ -33,6 +33,8 @@ export interface GatewayOptions {
   verifyToken(token: string): Promise<Record<string, unknown>>;
   /** Routes of the local cloud itself (identity provider, dev pages' APIs), tried first. */
   extra?: ExtraHandler;
+  /** Tried before the body is read, for handlers that read the request stream themselves (the OIDC provider). */
+  raw?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   staticDir: string;
 }
 
@@ -230,6 +232,7 @@ export async function startGateway(
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (opts.raw && (await opts.raw(req, res, url))) return;
       const body = await readBody(req);
       if (body === 'too-large') {
         sendError(res, 413, 'PAYLOAD_TOO_LARGE', '提交的内容过大');

@@ -2,8 +2,11 @@
  * Demo accounts of the local cloud, one for every role and every hall, all with the same
  * password so a newcomer can try each. Staff accounts are made for the departments that handle
  * the most items of each hall, three posts each (受理/审查/决定). Listed at /dev/ and in the README.
+ * The local cloud stores them in the accounts table (infra/local/oidc/seed.ts) with exactly these
+ * claims, so signing in through the identity provider or POST /api/dev/token gives the same token.
  */
 import { halls } from '../halls.ts';
+import { population } from './registries.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -18,6 +21,10 @@ export interface DemoAccount {
   posts?: string[];
   /** Claims of the access token (as the identity provider would issue them). */
   claims: Record<string, unknown>;
+  /** Persons: the resident ID of their population record (infra/seed/registries.ts). */
+  idNumber?: string;
+  agentPoint?: string;
+  village?: string;
 }
 
 interface DeptRef {
@@ -26,6 +33,12 @@ interface DeptRef {
   hallId: string;
   itemCount: number;
 }
+
+/** The hall whose every department has demo staff. */
+export const PILOT_HALL = 'qiaocheng';
+
+/** Acceptance staff also work the window (领取登记). */
+const postsOf = (post: string) => (post === '受理' ? ['受理', '窗口'] : [post]);
 
 const POSTS = [
   { post: '受理', suffix: 'sl', title: '受理员' },
@@ -37,8 +50,27 @@ const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
 
 export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): DemoAccount[] {
   const accounts: DemoAccount[] = [
-    applicant('zhangsan', '张三', '13800000001'),
-    applicant('lisi', '李四', '13800000002'),
+    applicant('zhangsan', '张三', '13800000001', population[0].idNumber),
+    applicant('lisi', '李四', '13800000002', population[1].idNumber),
+    {
+      username: 'daiban-xuege',
+      password: DEMO_PASSWORD,
+      role: 'agent',
+      name: '孙代办',
+      hall: 'qiaocheng',
+      idNumber: population[2].idNumber,
+      agentPoint: '薛阁街道代办点',
+      village: '薛阁街道',
+      claims: {
+        sub: 'demo-daiban-xuege',
+        name: '孙代办',
+        roles: ['agent'],
+        hall: 'qiaocheng',
+        phone_number: '13800000009',
+        agent_point: '薛阁街道代办点',
+        village: '薛阁街道',
+      },
+    },
     {
       username: 'operator',
       password: DEMO_PASSWORD,
@@ -52,7 +84,7 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
       role: 'supervisor',
       name: '市效能监察员',
       hall: '*',
-      claims: { sub: 'demo-supervisor-city', name: '市效能监察员', roles: ['supervisor'], hall: '*' },
+      claims: { sub: 'demo-supervisor-all', name: '市效能监察员', roles: ['supervisor'], hall: '*' },
     },
   ];
   let n = 0;
@@ -73,7 +105,9 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
     const top = departments
       .filter((d) => d.hallId === hall.id)
       .sort((a, b) => b.itemCount - a.itemCount || a.code.localeCompare(b.code))
-      .slice(0, staffDeptsPerHall);
+      // The pilot hall has staff in every department (town streets included), so every process
+      // template — joint and multi-level too — can be walked through; other halls their top three.
+      .slice(0, hall.id === PILOT_HALL ? undefined : staffDeptsPerHall);
     for (const dept of top) {
       const short = dept.code.split('-').slice(1).join('-');
       for (const { post, suffix, title } of POSTS) {
@@ -87,14 +121,14 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
           hall: hall.id,
           dept: dept.code,
           deptName: dept.name,
-          posts: [post],
+          posts: postsOf(post),
           claims: {
             sub: `demo-${username}`,
             name,
             roles: ['staff'],
             hall: hall.id,
             dept: dept.code,
-            posts: [post],
+            posts: postsOf(post),
             level: hall.level,
           },
         });
@@ -104,12 +138,13 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
   return accounts;
 }
 
-function applicant(username: string, name: string, phone: string): DemoAccount {
+function applicant(username: string, name: string, phone: string, idNumber: string): DemoAccount {
   return {
     username,
     password: DEMO_PASSWORD,
     role: 'applicant',
     name,
-    claims: { sub: `demo-${username}`, name, roles: ['applicant'], phone_number: phone },
+    idNumber,
+    claims: { sub: `demo-${username}`, name, roles: ['applicant'], phone_number: phone, verified: 'true' },
   };
 }

@@ -14,6 +14,20 @@ export const routes = {
   item: (code: string) => `/item/?code=${encodeURIComponent(code)}`,
   /** Start an online application for an item (the apply page reads the code). */
   apply: (code: string) => `/apply/?code=${encodeURIComponent(code)}`,
+  account: '/account/',
+  /** Staff: the queue of the signed-in member's posts. */
+  staff: '/staff/',
+  /** One case in the staff console (supervisors see it read-only). */
+  staffCase: (caseNo: string) => `/staff/case/?no=${encodeURIComponent(caseNo)}`,
+  supervise: '/supervise/',
+  /** 办件进度查询; with the number and code (an SMS link) it shows the answer at once. */
+  progress: (caseNo?: string, code?: string) => {
+    const p = new URLSearchParams();
+    if (caseNo) p.set('no', caseNo);
+    if (code) p.set('code', code);
+    const s = p.toString();
+    return s ? `/progress/?${s}` : '/progress/';
+  },
   dev: '/dev/',
   devOutbox: '/dev/outbox/',
 } as const;

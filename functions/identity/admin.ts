@@ -1,0 +1,61 @@
+/** Operators: GET /api/accounts?role=, PUT /api/accounts/{sub}/roles (audited), GET /api/audit?day=. */
+import { z } from 'zod';
+import { catalogueIndex } from '#functions/catalogue/runtime.ts';
+import { nowMs } from '#lib/clock.ts';
+import { api, HttpError } from '#lib/http.ts';
+import { ROLES } from '#lib/principal.ts';
+import { accountView, roleChange } from './model.ts';
+import { context, routes } from './runtime.ts';
+import { changeRoles, requireOperator } from './service.ts';
+
+const listQuery = z.object({
+  role: z.enum(ROLES).default('applicant'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(2000).optional(),
+});
+
+const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+const auditQuery = z.object({
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+function validCursor(cursor: string): boolean {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof key?.pk === 'string' && typeof key?.gsi1pk === 'string';
+  } catch {
+    return false;
+  }
+}
+
+export const handler = routes({
+  'GET /api/accounts': api({ auth: 'user', query: listQuery }, async ({ event, principal, query }) => {
+    requireOperator(principal);
+    const ctx = context(event);
+    if (query.cursor && !validCursor(query.cursor))
+      throw new HttpError(400, 'BAD_CURSOR', '翻页参数无效，请从第一页重新查询');
+    const page = await ctx.store.listAccounts(query.role, query.limit, query.cursor);
+    // Operators see accounts masked: they manage roles, not identities.
+    return { body: { accounts: page.accounts.map((a) => accountView(a, false)), cursor: page.cursor } };
+  }),
+  'PUT /api/accounts/{sub}/roles': api(
+    { auth: 'user', body: roleChange },
+    async ({ event, principal, params, body }) => {
+      requireOperator(principal);
+      const account = await changeRoles(context(event), principal!, params.sub ?? '', body, async (code) => {
+        const d = (await catalogueIndex()).departments.get(code);
+        return d && { name: d.name, hallId: d.hallId };
+      });
+      return { body: { account } };
+    },
+  ),
+  'GET /api/audit': api({ auth: 'user', query: auditQuery }, async ({ event, principal, query }) => {
+    requireOperator(principal);
+    const ctx = context(event);
+    return { body: { entries: await ctx.store.listAudit(query.day ?? beijingDay(nowMs()), query.limit) } };
+  }),
+});

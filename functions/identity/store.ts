@@ -1,0 +1,465 @@
+/**
+ * The accounts table (platform stack): accounts with uniqueness guards, enterprises and their
+ * people, agent mandates, login-failure counters, the audit log and the data center's registries.
+ * Key schema: `platformResources.tables.accounts.doc` in infra/resources.ts.
+ *
+ * Takes its DynamoDB client and table name as arguments, so the Lambda handlers and the local
+ * identity provider (infra/local/oidc) share this one implementation.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Mandate } from '#lib/policy.ts';
+import type { Role } from '#lib/principal.ts';
+import type { AuditEntry } from './audit.ts';
+import type { FailureCounter } from './lockout.ts';
+import type { Account, Enterprise, Membership } from './model.ts';
+import type { LegalPersonRecord, PopulationRecord } from './registry.ts';
+
+/** Which uniqueness guard refused an account. */
+export class DuplicateError extends Error {
+  constructor(readonly field: 'username' | 'phone' | 'idNumber' | 'account' | 'enterprise' | 'member') {
+    super(`duplicate ${field}`);
+  }
+}
+
+export class ConflictError extends Error {}
+
+const userKey = (sub: string) => ({ pk: `USER#${sub}`, sk: 'PROFILE' });
+const loginKey = (username: string) => ({ pk: `LOGIN#${username.toLowerCase()}`, sk: 'LOGIN' });
+const phoneKey = (phone: string) => ({ pk: `PHONE#${phone}`, sk: 'UNIQUE' });
+const idKey = (id: string) => ({ pk: `IDNO#${id}`, sk: 'UNIQUE' });
+const entKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+const memberKey = (uscc: string, sub: string) => ({ pk: `ENT#${uscc}`, sk: `MEMBER#${sub}` });
+const myEntKey = (sub: string, uscc: string) => ({ pk: `USER#${sub}`, sk: `MEMBER#${uscc}` });
+const mandateKey = (agentSub: string, personSub: string) => ({
+  pk: `USER#${agentSub}`,
+  sk: `MANDATE#${personSub}`,
+});
+const mandateRequestKey = (id: string) => ({ pk: `MANDREQ#${id}`, sk: 'REQUEST' });
+const counterKey = (kind: 'account' | 'ip', id: string) => ({
+  pk: `FAIL#${kind.toUpperCase()}#${id}`,
+  sk: 'COUNTER',
+});
+
+const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, v: _v, ...rest } = item;
+  return rest as T;
+};
+
+export interface MandateRequest {
+  id: string;
+  agentSub: string;
+  agentName: string;
+  personSub: string;
+  personName: string;
+  materialRef: string;
+  codeHash: string;
+  attempts: number;
+  /** Epoch ms. */
+  expiresAtMs: number;
+  createdAt: string;
+}
+
+export interface MandateRecord extends Mandate {
+  personName: string;
+  materialRef: string;
+  confirmedAt: string;
+  requestId: string;
+}
+
+export class AccountStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  private async get<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent }),
+    );
+    return strip<T>(out.Item);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Accounts
+
+  getAccount(sub: string): Promise<Account | undefined> {
+    return this.get<Account>(userKey(sub), true);
+  }
+
+  /** By username, then by phone number (persons sign in with their phone). */
+  async findByLogin(login: string): Promise<Account | undefined> {
+    const name = login.trim();
+    if (!name) return undefined;
+    const ref =
+      (await this.get<{ sub: string }>(loginKey(name), true)) ??
+      (await this.get<{ sub: string }>(phoneKey(name), true));
+    return ref ? this.getAccount(ref.sub) : undefined;
+  }
+
+  async findByIdNumber(idNumber: string): Promise<string | undefined> {
+    return (await this.get<{ sub: string }>(idKey(idNumber), true))?.sub;
+  }
+
+  /**
+   * Creates an account and its uniqueness guards (username, phone, ID number) in one transaction:
+   * either all exist afterwards or none does.
+   */
+  async createAccount(account: Account): Promise<void> {
+    const guards: { key: { pk: string; sk: string }; field: DuplicateError['field'] }[] = [
+      { key: userKey(account.sub), field: 'account' },
+      { key: loginKey(account.username), field: 'username' },
+    ];
+    if (account.phone) guards.push({ key: phoneKey(account.phone), field: 'phone' });
+    if (account.idNumber) guards.push({ key: idKey(account.idNumber), field: 'idNumber' });
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: guards.map(({ key }, i) => ({
+            Put: {
+              TableName: this.table,
+              Item: i === 0 ? { ...key, ...this.indexOf(account), ...account } : { ...key, sub: account.sub },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) {
+        const i = err.CancellationReasons?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
+        if (i >= 0) throw new DuplicateError(guards[i].field);
+        throw new ConflictError('transaction conflict');
+      }
+      throw err;
+    }
+  }
+
+  private indexOf(account: Account) {
+    return { gsi1pk: `ROLE#${account.roles[0] ?? 'none'}`, gsi1sk: account.username };
+  }
+
+  /** Replaces the profile record (not the guards: username, phone and ID number never change here). */
+  async putAccount(account: Account): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...userKey(account.sub), ...this.indexOf(account), ...account },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async setPasswordHash(sub: string, passwordHash: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: userKey(sub),
+        UpdateExpression: 'SET passwordHash = :h',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':h': passwordHash },
+      }),
+    );
+  }
+
+  async setActingFor(sub: string, actingFor: Account['actingFor'] | null, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: userKey(sub),
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(actingFor
+          ? {
+              UpdateExpression: 'SET actingFor = :a, updatedAt = :t',
+              ExpressionAttributeValues: { ':a': actingFor, ':t': at },
+            }
+          : {
+              UpdateExpression: 'REMOVE actingFor SET updatedAt = :t',
+              ExpressionAttributeValues: { ':t': at },
+            }),
+      }),
+    );
+  }
+
+  /** Accounts whose first role is `role`, by username; `cursor` continues a page. */
+  async listAccounts(role: Role, limit: number, cursor?: string) {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byRole',
+        KeyConditionExpression: 'gsi1pk = :r',
+        ExpressionAttributeValues: { ':r': `ROLE#${role}` },
+        Limit: limit,
+        ExclusiveStartKey: cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString()) : undefined,
+      }),
+    );
+    return {
+      accounts: (out.Items ?? []).map((i) => strip<Account>(i) as Account),
+      cursor: out.LastEvaluatedKey
+        ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url')
+        : undefined,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Login failure counters (optimistic: read, compute with lockout.ts, write if unchanged)
+
+  async getCounter(
+    kind: 'account' | 'ip',
+    id: string,
+  ): Promise<(FailureCounter & { v: number }) | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: counterKey(kind, id), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { failures, windowStart, lockedUntil, v } = out.Item;
+    return { failures, windowStart, lockedUntil, v };
+  }
+
+  /** Writes `next` if the counter is still at version `v` (undefined = absent); false on a race. */
+  async saveCounter(
+    kind: 'account' | 'ip',
+    id: string,
+    next: FailureCounter,
+    v: number | undefined,
+    expiresAt: number,
+  ) {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...counterKey(kind, id), ...next, v: (v ?? 0) + 1, expiresAt },
+          ConditionExpression: v === undefined ? 'attribute_not_exists(pk)' : 'v = :v',
+          ExpressionAttributeValues: v === undefined ? undefined : { ':v': v },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  async clearCounter(kind: 'account' | 'ip', id: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: counterKey(kind, id) }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Audit log: one partition per Beijing day, sorted by time
+
+  async audit(entry: AuditEntry): Promise<void> {
+    const day = new Date(Date.parse(entry.at) + 8 * 3600_000).toISOString().slice(0, 10);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `AUDIT#${day}`, sk: `${entry.at}#${entry.id}`, ...entry },
+      }),
+    );
+  }
+
+  async listAudit(day: string, limit: number): Promise<AuditEntry[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': `AUDIT#${day}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<AuditEntry>(i) as AuditEntry);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The data center's registries (read through here, as through the exchange)
+
+  personRecord(idNumber: string): Promise<PopulationRecord | undefined> {
+    return this.get<PopulationRecord>({ pk: `REG#PERSON#${idNumber}`, sk: 'REGISTRY' });
+  }
+
+  legalPersonRecord(uscc: string): Promise<LegalPersonRecord | undefined> {
+    return this.get<LegalPersonRecord>({ pk: `REG#ENT#${uscc}`, sk: 'REGISTRY' });
+  }
+
+  async seedRegistry(people: PopulationRecord[], enterprises: LegalPersonRecord[]): Promise<void> {
+    const put = (Item: Record<string, unknown>) =>
+      this.doc.send(new PutCommand({ TableName: this.table, Item }));
+    await Promise.all([
+      ...people.map((p) => put({ pk: `REG#PERSON#${p.idNumber}`, sk: 'REGISTRY', ...p })),
+      ...enterprises.map((e) => put({ pk: `REG#ENT#${e.uscc}`, sk: 'REGISTRY', ...e })),
+    ]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Enterprises and the people who may act for them
+
+  getEnterprise(uscc: string): Promise<Enterprise | undefined> {
+    return this.get<Enterprise>(entKey(uscc), true);
+  }
+
+  /** Registers the enterprise with its legal representative as its first member, all or nothing. */
+  async createEnterprise(enterprise: Enterprise, legal: Membership): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...entKey(enterprise.uscc), ...enterprise },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: { ...memberKey(legal.uscc, legal.sub), ...legal } } },
+            { Put: { TableName: this.table, Item: { ...myEntKey(legal.sub, legal.uscc), ...legal } } },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new DuplicateError('enterprise');
+      throw err;
+    }
+  }
+
+  async addMember(member: Membership): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...memberKey(member.uscc, member.sub), ...member },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: { ...myEntKey(member.sub, member.uscc), ...member } } },
+            // The enterprise must still exist when the grant lands.
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: entKey(member.uscc),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new DuplicateError('member');
+      throw err;
+    }
+  }
+
+  membership(uscc: string, sub: string): Promise<Membership | undefined> {
+    return this.get<Membership>(memberKey(uscc, sub), true);
+  }
+
+  async membershipsOf(sub: string): Promise<Membership[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': `USER#${sub}`, ':s': 'MEMBER#' },
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<Membership>(i) as Membership);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Agent mandates: a request (SMS code to the person), then the confirmed mandate
+
+  async putMandateRequest(request: MandateRequest): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...mandateRequestKey(request.id),
+          ...request,
+          expiresAt: Math.ceil(request.expiresAtMs / 1000) + 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  getMandateRequest(id: string): Promise<MandateRequest | undefined> {
+    return this.get<MandateRequest>(mandateRequestKey(id), true);
+  }
+
+  /** Counts one wrong code; false when the request changed meanwhile or has no attempts left. */
+  async countMandateAttempt(id: string, attempts: number, max: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: mandateRequestKey(id),
+          UpdateExpression: 'SET attempts = :n',
+          ConditionExpression: 'attempts = :a AND :n <= :max',
+          ExpressionAttributeValues: { ':a': attempts, ':n': attempts + 1, ':max': max },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /** Confirms a request into a mandate; the request is consumed in the same transaction (no replay). */
+  async confirmMandate(request: MandateRequest, mandate: MandateRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: mandateRequestKey(request.id),
+                ConditionExpression: 'attempts = :a',
+                ExpressionAttributeValues: { ':a': request.attempts },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...mandateKey(mandate.agentSub, mandate.personSub),
+                  ...mandate,
+                  expiresAt: Math.ceil(mandate.validUntil / 1000) + 30 * 86_400,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  }
+
+  getMandate(agentSub: string, personSub: string): Promise<MandateRecord | undefined> {
+    return this.get<MandateRecord>(mandateKey(agentSub, personSub), true);
+  }
+
+  async mandatesOf(agentSub: string): Promise<MandateRecord[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': `USER#${agentSub}`, ':s': 'MANDATE#' },
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<MandateRecord>(i) as MandateRecord);
+  }
+}

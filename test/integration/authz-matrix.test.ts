@@ -1,0 +1,361 @@
+/**
+ * The authorisation matrix: every role against every route of infra/resources.ts, with own and
+ * foreign resources — the caller's own case, another person's case, another department's case,
+ * another hall's case (and own/foreign enterprise, mandate request, account). Where the policy
+ * says no, the answer is 401/403/404 with an error body and nothing else; where it says yes,
+ * authorisation lets the request through (the handler may still refuse the content with 400/409/422).
+ * A route added to infra/resources.ts without a row here fails the coverage test.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hallResources, platformResources } from '#infra/resources.ts';
+import { legalPersons } from '#infra/seed/registries.ts';
+import { call, eventually, login } from '../support/client.ts';
+
+const HALL = 'qiaocheng';
+const OTHER_HALL = 'lixin';
+const ROLES = [
+  'anonymous',
+  'applicant',
+  'agent',
+  'staff',
+  'supervisor',
+  'citySupervisor',
+  'operator',
+] as const;
+type Role = (typeof ROLES)[number];
+type CaseLabel = 'own' | 'otherPerson' | 'otherDept' | 'otherHall';
+
+const tokens = {} as Record<Role, string | undefined>;
+let fixtureItem = '';
+const cases = {} as Record<CaseLabel, { caseNo: string; hall: string; queryCode: string }>;
+
+/** Which role may read which fixture case (policy.ts caseAccess, spelled out). */
+const READS: Record<Role, CaseLabel[]> = {
+  anonymous: [],
+  applicant: ['own'],
+  agent: [],
+  staff: ['own', 'otherPerson'],
+  supervisor: ['own', 'otherPerson', 'otherDept'],
+  citySupervisor: ['own', 'otherPerson', 'otherDept', 'otherHall'],
+  operator: [],
+};
+
+interface Cell {
+  label: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  allowed(role: Role): boolean;
+  /** Further refusals that carry no data (the progress query's rate limit). */
+  alsoDenied?: number[];
+}
+
+type RouteKey = string;
+const caseLabels: CaseLabel[] = ['own', 'otherPerson', 'otherDept', 'otherHall'];
+const anyUser = (r: Role) => r !== 'anonymous';
+const only =
+  (...roles: Role[]) =>
+  (r: Role) =>
+    roles.includes(r);
+
+/** Every route → its cells. Hall routes are spelled with the prefix template. */
+function cellsFor(route: RouteKey): Cell[] {
+  const caseCells = (
+    method: string,
+    suffix: string,
+    allowed: (r: Role, c: CaseLabel) => boolean,
+    body?: unknown,
+  ) =>
+    caseLabels.map((c) => ({
+      label: c,
+      method,
+      path: `/api/halls/${cases[c].hall}/cases/${cases[c].caseNo}${suffix}`,
+      body,
+      allowed: (r: Role) => allowed(r, c),
+    }));
+  const reads = (r: Role, c: CaseLabel) => READS[r].includes(c);
+  const company = legalPersons[0];
+  const foreign = legalPersons[2];
+  switch (route) {
+    case 'POST /api/halls/{hallId}/cases':
+      return [
+        {
+          label: 'file',
+          method: 'POST',
+          path: `/api/halls/${HALL}/cases`,
+          body: { itemCode: fixtureItem, form: { 联系地址: '谯城区汤陵街道' } },
+          headers: { 'idempotency-key': randomUUID() },
+          allowed: only('applicant'),
+        },
+      ];
+    case 'GET /api/halls/{hallId}/cases':
+      return [{ label: 'mine', method: 'GET', path: `/api/halls/${HALL}/cases`, allowed: anyUser }];
+    case 'GET /api/halls/{hallId}/cases/{caseNo}':
+      return caseCells('GET', '', reads);
+    case 'GET /api/halls/{hallId}/cases/{caseNo}/verify':
+      return caseCells('GET', '/verify', reads);
+    case 'POST /api/halls/{hallId}/cases/{caseNo}/actions':
+      // A stale version: even the one who may act gets a conflict, so the fixture is not moved on.
+      return caseCells('POST', '/actions', (r, c) => r === 'staff' && (c === 'own' || c === 'otherPerson'), {
+        action: 'accept',
+        version: 9999,
+      });
+    case 'POST /api/halls/{hallId}/cases/{caseNo}/alerts/{alertId}':
+      return caseCells('POST', '/alerts/no-such-alert', () => false, { action: 'urge', note: '请尽快办理' });
+    case 'GET /api/halls/{hallId}/tasks':
+      return [
+        { label: 'own hall', method: 'GET', path: `/api/halls/${HALL}/tasks`, allowed: only('staff') },
+        { label: 'other hall', method: 'GET', path: `/api/halls/${OTHER_HALL}/tasks`, allowed: () => false },
+      ];
+    case 'GET /api/halls/{hallId}/alerts':
+      return [
+        {
+          label: 'own hall',
+          method: 'GET',
+          path: `/api/halls/${HALL}/alerts`,
+          allowed: only('staff', 'supervisor', 'citySupervisor'),
+        },
+        {
+          label: 'other hall',
+          method: 'GET',
+          path: `/api/halls/${OTHER_HALL}/alerts`,
+          allowed: only('citySupervisor'),
+        },
+      ];
+    case 'GET /api/halls/{hallId}/progress':
+      return [
+        {
+          label: 'right code',
+          method: 'GET',
+          path: `/api/halls/${HALL}/progress?caseNo=${cases.own.caseNo}&code=${cases.own.queryCode}`,
+          allowed: () => true,
+        },
+        {
+          label: 'wrong code',
+          method: 'GET',
+          path: `/api/halls/${HALL}/progress?caseNo=${cases.own.caseNo}&code=${cases.own.queryCode === '000000' ? '111111' : '000000'}`,
+          allowed: () => false,
+          alsoDenied: [429],
+        },
+      ];
+    case 'GET /api/halls':
+    case 'GET /api/items':
+    case 'GET /api/suggest':
+    case 'GET /api/departments':
+      return [
+        {
+          label: 'public',
+          method: 'GET',
+          path: `${route.split(' ')[1]}?q=%E6%88%B7%E7%B1%8D`,
+          allowed: () => true,
+        },
+      ];
+    case 'GET /api/items/{code}':
+      return [{ label: 'public', method: 'GET', path: '/api/items/NO-SUCH-ITEM', allowed: () => false }];
+    case 'POST /api/catalogue/import':
+      return [
+        {
+          label: 'import',
+          method: 'POST',
+          path: '/api/catalogue/import?dryRun=1',
+          body: { items: 'x' },
+          allowed: only('operator'),
+        },
+      ];
+    case 'POST /api/accounts':
+      return [
+        {
+          label: 'register',
+          method: 'POST',
+          path: '/api/accounts',
+          body: { name: '某' },
+          allowed: () => true,
+        },
+      ];
+    case 'GET /api/account':
+      return [{ label: 'own account', method: 'GET', path: '/api/account', allowed: anyUser }];
+    case 'PUT /api/account/acting-for':
+      return [
+        {
+          label: 'own enterprise',
+          method: 'PUT',
+          path: '/api/account/acting-for',
+          body: { uscc: company.uscc },
+          allowed: only('applicant'),
+        },
+        {
+          label: 'foreign enterprise',
+          method: 'PUT',
+          path: '/api/account/acting-for',
+          body: { uscc: foreign.uscc },
+          allowed: () => false,
+        },
+      ];
+    case 'POST /api/enterprises':
+      // Already registered by zhangsan: allowed callers get 409, others are refused.
+      return [
+        {
+          label: 'register',
+          method: 'POST',
+          path: '/api/enterprises',
+          body: { uscc: company.uscc, name: company.name },
+          allowed: only('applicant'),
+        },
+      ];
+    case 'POST /api/enterprises/{uscc}/members':
+      return [
+        {
+          label: 'own enterprise',
+          method: 'POST',
+          path: `/api/enterprises/${company.uscc}/members`,
+          body: { idNumber: '11010519491231002X', name: '某某' },
+          allowed: only('applicant'),
+        },
+        {
+          label: 'foreign enterprise',
+          method: 'POST',
+          path: `/api/enterprises/${foreign.uscc}/members`,
+          body: { idNumber: '11010519491231002X', name: '某某' },
+          allowed: () => false,
+        },
+      ];
+    case 'GET /api/agent/mandates':
+      return [{ label: 'own mandates', method: 'GET', path: '/api/agent/mandates', allowed: only('agent') }];
+    case 'POST /api/agent/mandates':
+      return [
+        {
+          label: 'ask',
+          method: 'POST',
+          path: '/api/agent/mandates',
+          body: { idNumber: '11010519491231002X', name: '某某', materialRef: 'SQWT-0000' },
+          allowed: only('agent'),
+        },
+      ];
+    case 'POST /api/agent/mandates/{id}/confirm':
+      return [
+        {
+          label: 'foreign request',
+          method: 'POST',
+          path: `/api/agent/mandates/${randomUUID()}/confirm`,
+          body: { code: '123456' },
+          allowed: () => false,
+        },
+      ];
+    case 'GET /api/accounts':
+      return [
+        { label: 'list', method: 'GET', path: '/api/accounts?role=applicant', allowed: only('operator') },
+      ];
+    case 'PUT /api/accounts/{sub}/roles':
+      return [
+        {
+          label: 'another account',
+          method: 'PUT',
+          path: '/api/accounts/demo-lisi/roles',
+          // Unknown department: the operator gets 422 about it, everyone else is refused first.
+          body: { roles: ['staff'], hall: 'lixin', dept: 'no-such-dept', posts: ['受理'] },
+          allowed: only('operator'),
+        },
+      ];
+    case 'GET /api/audit':
+      return [{ label: 'audit', method: 'GET', path: '/api/audit', allowed: only('operator') }];
+    default:
+      return [];
+  }
+}
+
+const allRoutes: RouteKey[] = [
+  ...hallResources.routes.map((r) => `${r.method} ${hallResources.apiPrefix}${r.path}`),
+  ...platformResources.routes.map((r) => `${r.method} ${platformResources.apiPrefix}${r.path}`),
+];
+
+async function fileCase(token: string, hall: string, deptCode: string) {
+  const items = await call('GET', `/api/items?hallId=${hall}&deptCode=${deptCode}&limit=5`);
+  const itemCode = items.body.items[0].code;
+  fixtureItem ||= itemCode;
+  const res = await call('POST', `/api/halls/${hall}/cases`, {
+    token,
+    body: { itemCode, form: { 联系地址: '谯城区汤陵街道' } },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { caseNo: res.body.caseNo as string, hall, queryCode: res.body.queryCode as string };
+}
+
+beforeAll(async () => {
+  const accounts = (await call('GET', '/api/dev/accounts')).body.accounts as any[];
+  const staff = accounts.find((a) => a.role === 'staff' && a.hall === HALL && a.posts.includes('受理'));
+  const otherDept = accounts.find((a) => a.role === 'staff' && a.hall === HALL && a.dept !== staff.dept);
+  const otherHallDept = accounts.find((a) => a.role === 'staff' && a.hall === OTHER_HALL);
+  tokens.anonymous = undefined;
+  tokens.applicant = await login('zhangsan');
+  tokens.agent = await login('daiban-xuege');
+  tokens.staff = await login(staff.username);
+  tokens.supervisor = await login(`${HALL}-jc`);
+  tokens.citySupervisor = await login('supervisor');
+  tokens.operator = await login('operator');
+  const lisi = await login('lisi');
+  cases.own = await fileCase(tokens.applicant, HALL, staff.dept);
+  cases.otherPerson = await fileCase(lisi, HALL, staff.dept);
+  cases.otherDept = await fileCase(lisi, HALL, otherDept.dept);
+  cases.otherHall = await fileCase(lisi, OTHER_HALL, otherHallDept.dept);
+  // The lifecycle has put the staff member's cases in their queue before the matrix runs.
+  await eventually(async () => {
+    const q = await call('GET', `/api/halls/${HALL}/tasks`, { token: tokens.staff });
+    return q.body.tasks?.some((t: any) => t.caseNo === cases.otherPerson.caseNo) ? true : undefined;
+  }, 'the fixture cases in the queue');
+}, 120_000);
+
+describe('authorisation matrix', () => {
+  it('covers every route of infra/resources.ts', () => {
+    const missing = allRoutes.filter((r) => cellsFor(r).length === 0);
+    expect(missing).toEqual([]);
+  });
+
+  it('refuses without data where the policy says no, lets through where it says yes', async () => {
+    const failures: string[] = [];
+    let size = 0;
+    for (const route of allRoutes) {
+      for (const cell of cellsFor(route)) {
+        for (const role of ROLES) {
+          size++;
+          const res = await call(cell.method, cell.path, {
+            token: tokens[role],
+            body: cell.body,
+            headers: cell.headers,
+          });
+          const where = `${role} × ${route} [${cell.label}] → ${res.status}`;
+          if (res.status >= 500) failures.push(`${where} (server error)`);
+          else if (cell.allowed(role)) {
+            if ([401, 403, 404].includes(res.status))
+              failures.push(`${where}, expected to be let through: ${JSON.stringify(res.body)}`);
+          } else {
+            const denied = [401, 403, 404, ...(cell.alsoDenied ?? [])].includes(res.status);
+            const onlyError =
+              res.body && typeof res.body === 'object' && Object.keys(res.body).join() === 'error';
+            if (!denied || !onlyError)
+              failures.push(
+                `${where}, expected 401/403/404 without data: ${JSON.stringify(res.body).slice(0, 200)}`,
+              );
+          }
+        }
+      }
+    }
+    console.info(
+      `authorisation matrix: ${ROLES.length} roles × ${allRoutes.length} routes, ${size} requests`,
+    );
+    expect(failures).toEqual([]);
+  }, 180_000);
+
+  it('“我的办件” lists only the caller’s own cases', async () => {
+    for (const role of ROLES.filter((r) => r !== 'anonymous')) {
+      const res = await call('GET', `/api/halls/${HALL}/cases`, { token: tokens[role] });
+      expect(res.status).toBe(200);
+      const seen = new Set(res.body.cases.map((c: any) => c.caseNo));
+      expect(seen.has(cases.own.caseNo)).toBe(role === 'applicant');
+      expect(seen.has(cases.otherPerson.caseNo)).toBe(false);
+      expect(seen.has(cases.otherDept.caseNo)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,211 @@
+'use client';
+
+import Link from 'next/link';
+import { useCallback, useEffect, useState } from 'react';
+import { useHalls } from '../../components/HallContext.tsx';
+import { authJson, refreshSession, useSession } from '../../lib/auth.ts';
+import styles from '../register/forms.module.css';
+
+interface Me {
+  account: {
+    username: string;
+    name: string;
+    roles: string[];
+    phone?: string;
+    idNumber?: string;
+    verified?: boolean;
+    agentPoint?: string;
+    actingFor?: { uscc: string; name: string };
+  };
+  enterprises: { uscc: string; name: string; role: 'legal' | 'authorised' }[];
+}
+
+interface MyCase {
+  caseNo: string;
+  itemName: string;
+  deptName?: string;
+  statusName?: string;
+  currentStep?: string;
+  filedAt: string;
+  needsMe?: boolean;
+}
+
+const ROLE_NAMES: Record<string, string> = {
+  applicant: '个人用户',
+  agent: '代办员',
+  staff: '工作人员',
+  supervisor: '监察人员',
+  operator: '运营人员',
+};
+
+export function AccountHome() {
+  const session = useSession();
+  const hallState = useHalls().halls;
+  const halls = hallState.status === 'ready' ? hallState.data : undefined;
+  const [me, setMe] = useState<Me>();
+  const [cases, setCases] = useState<(MyCase & { hallName: string })[]>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setError(undefined);
+      setMe(await authJson<Me>('/api/account'));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (session) void load();
+  }, [session?.claims.sub, load, session]);
+
+  // 我的办件 across every hall: one account, six halls.
+  useEffect(() => {
+    if (!session || !halls?.length) return;
+    let live = true;
+    Promise.all(
+      halls.map((h) =>
+        authJson<{ cases: MyCase[] }>(`/api/halls/${h.id}/cases`)
+          .then((r) => r.cases.map((c) => ({ ...c, hallName: h.name })))
+          .catch(() => []),
+      ),
+    ).then((lists) => {
+      if (live) setCases(lists.flat().sort((a, b) => b.filedAt.localeCompare(a.filedAt)));
+    });
+    return () => {
+      live = false;
+    };
+  }, [session?.claims.sub, halls, session]);
+
+  async function actAs(uscc: string | null) {
+    setBusy(true);
+    try {
+      await authJson('/api/account/acting-for', { method: 'PUT', body: { uscc } });
+      // The switch is a claim of the access token: take a new one now.
+      await refreshSession();
+      await load();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!session) {
+    return (
+      <div className="panel">
+        <p>请先登录。</p>
+        <Link href="/login/?return=/account/" className="button">
+          登录
+        </Link>
+      </div>
+    );
+  }
+  const a = me?.account;
+  return (
+    <>
+      {error && (
+        <p className="status status-error" role="alert">
+          {error}
+        </p>
+      )}
+      <section className="panel" aria-labelledby="acct-info">
+        <h2 id="acct-info">账户信息</h2>
+        {a ? (
+          <dl>
+            <dt>姓名</dt>
+            <dd>
+              {a.name}
+              {a.verified ? '（已实名认证）' : ''}
+            </dd>
+            <dt>角色</dt>
+            <dd>{a.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}</dd>
+            {a.phone && (
+              <>
+                <dt>手机号码</dt>
+                <dd>{a.phone}</dd>
+              </>
+            )}
+            {a.idNumber && (
+              <>
+                <dt>身份证号码</dt>
+                <dd>{a.idNumber}</dd>
+              </>
+            )}
+            {a.actingFor && (
+              <>
+                <dt>当前身份</dt>
+                <dd>代表 {a.actingFor.name} 办事</dd>
+              </>
+            )}
+          </dl>
+        ) : (
+          <p role="status">正在加载……</p>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="my-cases">
+        <h2 id="my-cases">我的办件</h2>
+        {cases === undefined ? (
+          <p role="status">正在加载……</p>
+        ) : cases.length === 0 ? (
+          <p>暂无办件。可在首页搜索事项并在线申办。</p>
+        ) : (
+          <ul className={styles.list}>
+            {cases.map((c) => (
+              <li key={c.caseNo}>
+                <strong>{c.itemName}</strong>
+                {c.needsMe ? '（需要您补正材料）' : ''}
+                <br />
+                {c.hallName} · {c.deptName} · {c.statusName}
+                {c.currentStep ? ` · 当前环节：${c.currentStep}` : ''}
+                <br />
+                办件编号 {c.caseNo} · 申请时间 {c.filedAt.slice(0, 16).replace('T', ' ')}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {me && (me.enterprises.length > 0 || a?.roles.includes('applicant')) && (
+        <section className="panel" aria-labelledby="my-ents">
+          <h2 id="my-ents">企业办事</h2>
+          {me.enterprises.length === 0 ? (
+            <p>您还没有可代表办事的企业。法定代表人可登记企业，并授权其他人员代表企业办事。</p>
+          ) : (
+            <ul className={styles.list}>
+              {me.enterprises.map((e) => (
+                <li key={e.uscc}>
+                  {e.name}（{e.role === 'legal' ? '法定代表人' : '授权经办人'}）{' '}
+                  {a?.actingFor?.uscc === e.uscc ? (
+                    <button
+                      type="button"
+                      className="button button-secondary"
+                      disabled={busy}
+                      onClick={() => actAs(null)}
+                    >
+                      切换回个人身份
+                    </button>
+                  ) : (
+                    <button type="button" className="button" disabled={busy} onClick={() => actAs(e.uscc)}>
+                      以该企业身份办事
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      {a?.roles.includes('agent') && (
+        <p>
+          <Link href="/agent/" className="button">
+            进入代办模式
+          </Link>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+'use client';
+
+import Link from 'next/link';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { validatePersonName, validateResidentId } from '../../../functions/lib/ids.ts';
+import { authJson, useSession } from '../../lib/auth.ts';
+import styles from '../register/forms.module.css';
+
+interface MandateView {
+  personSub: string;
+  personName: string;
+  validUntil: string;
+  materialRef: string;
+}
+
+export function AgentMode() {
+  const session = useSession();
+  const [mandates, setMandates] = useState<MandateView[]>();
+  const [form, setForm] = useState({ name: '', idNumber: '', materialRef: '' });
+  const [pending, setPending] = useState<{ id: string; phone: string }>();
+  const [code, setCode] = useState('');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const isAgent = session?.claims.roles?.includes('agent') ?? false;
+
+  const load = useCallback(async () => {
+    try {
+      setMandates((await authJson<{ mandates: MandateView[] }>('/api/agent/mandates')).mandates);
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    }
+  }, []);
+  useEffect(() => {
+    if (isAgent) void load();
+  }, [isAgent, load]);
+
+  async function ask(e: FormEvent) {
+    e.preventDefault();
+    const id = validateResidentId(form.idNumber);
+    const name = validatePersonName(form.name);
+    if (!name.ok || !id.ok) {
+      setMessage({ kind: 'error', text: !name.ok ? name.message : !id.ok ? id.message : '' });
+      return;
+    }
+    try {
+      const r = await authJson<{ id: string; phone: string }>('/api/agent/mandates', {
+        method: 'POST',
+        body: { name: name.value, idNumber: id.value, materialRef: form.materialRef },
+      });
+      setPending(r);
+      setMessage({ kind: 'ok', text: `验证码已发送到本人手机 ${r.phone}，请本人告知验证码` });
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    }
+  }
+
+  async function confirm(e: FormEvent) {
+    e.preventDefault();
+    if (!pending) return;
+    try {
+      await authJson(`/api/agent/mandates/${pending.id}/confirm`, { method: 'POST', body: { code } });
+      setPending(undefined);
+      setCode('');
+      setMessage({ kind: 'ok', text: '授权已确认，72 小时内可代其办事' });
+      await load();
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    }
+  }
+
+  if (!session)
+    return (
+      <Link href="/login/?return=/agent/" className="button">
+        登录
+      </Link>
+    );
+  if (!isAgent) return <p className="status">您的账户不是代办员账户。代办员账户由运营中心开通。</p>;
+  return (
+    <>
+      {message && (
+        <p
+          className={message.kind === 'error' ? 'status status-error' : 'status'}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+        >
+          {message.text}
+        </p>
+      )}
+      {!pending ? (
+        <form className={`panel ${styles.form}`} onSubmit={ask} noValidate>
+          <h2>1. 选择被代办人并登记授权</h2>
+          {(
+            [
+              ['name', '被代办人姓名'],
+              ['idNumber', '被代办人身份证号码'],
+              ['materialRef', '授权委托书编号'],
+            ] as const
+          ).map(([f, label]) => (
+            <div className={styles.field} key={f}>
+              <label htmlFor={`agent-${f}`}>{label}</label>
+              <input
+                id={`agent-${f}`}
+                value={form[f]}
+                maxLength={f === 'materialRef' ? 200 : 30}
+                onChange={(e) => setForm({ ...form, [f]: e.target.value })}
+              />
+            </div>
+          ))}
+          <button type="submit" className="button">
+            发送验证码到本人手机
+          </button>
+        </form>
+      ) : (
+        <form className={`panel ${styles.form}`} onSubmit={confirm} noValidate>
+          <h2>2. 输入本人收到的验证码</h2>
+          <div className={styles.field}>
+            <label htmlFor="agent-code">短信验证码（6 位）</label>
+            <input
+              id="agent-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            />
+          </div>
+          <div className={styles.actions}>
+            <button type="submit" className="button">
+              确认授权
+            </button>
+            <button type="button" className="button button-secondary" onClick={() => setPending(undefined)}>
+              重新填写
+            </button>
+          </div>
+        </form>
+      )}
+      <section className="panel" aria-labelledby="mandates">
+        <h2 id="mandates">已授权的群众</h2>
+        {mandates === undefined ? (
+          <p role="status">正在加载……</p>
+        ) : mandates.length === 0 ? (
+          <p>暂无有效授权。</p>
+        ) : (
+          <ul className={styles.list}>
+            {mandates.map((m) => (
+              <li key={m.personSub}>
+                {m.personName} · 授权书 {m.materialRef} · 有效至 {m.validUntil.slice(0, 16).replace('T', ' ')}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className={styles.hint}>代人申办须在申办页选择被代办人（申办页的代办入口待申办流程接入）。</p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+'use client';
+
+import Link from 'next/link';
+import { AlertList } from '../../components/AlertList.tsx';
+import styles from '../../components/Case.module.css';
+import { useAuthApi, useDeptNames } from '../../components/CaseData.ts';
+import { CaseGate } from '../../components/CaseGate.tsx';
+import { CaseMark } from '../../components/CaseParts.tsx';
+import { useHalls } from '../../components/HallContext.tsx';
+import { Empty, LoadError, Loading } from '../../components/Status.tsx';
+import type { Session } from '../../lib/auth.ts';
+import { type AlertView, formatDeadline, formatTime, type QueueTask } from '../../lib/cases.ts';
+import { routes } from '../../lib/routes.ts';
+
+export function StaffHome() {
+  return (
+    <CaseGate roles={['staff']} returnTo={routes.staff} purpose="查看待办">
+      {(session) => <Workbench session={session} />}
+    </CaseGate>
+  );
+}
+
+/** Open before urged before replied: what still needs someone comes first. */
+const ALERT_ORDER: Record<AlertView['status'], number> = { urged: 0, open: 1, replied: 2 };
+
+function Workbench({ session }: { session: Session }) {
+  const { claims } = session;
+  const hallId = claims.hall;
+  const { halls } = useHalls();
+  const hall = halls.status === 'ready' ? halls.data.find((h) => h.id === hallId) : undefined;
+  const deptNames = useDeptNames(hallId);
+  const [queue, reloadQueue] = useAuthApi<{ tasks: QueueTask[] }>(
+    hallId ? `/api/halls/${hallId}/tasks` : null,
+  );
+  const [alerts, reloadAlerts] = useAuthApi<{ alerts: AlertView[] }>(
+    hallId ? `/api/halls/${hallId}/alerts` : null,
+  );
+
+  if (!hallId || !claims.dept) {
+    return <p className="status status-error">您的账号未分配办事大厅或部门，请联系运营人员。</p>;
+  }
+  const tasks = queue.status === 'ready' && Array.isArray(queue.data?.tasks) ? queue.data.tasks : [];
+  const red = tasks.filter((t) => t.mark === 'red').length;
+  const yellow = tasks.filter((t) => t.mark === 'yellow').length;
+  const alertRows =
+    alerts.status === 'ready' && Array.isArray(alerts.data?.alerts)
+      ? [...alerts.data.alerts].sort((a, b) => ALERT_ORDER[a.status] - ALERT_ORDER[b.status])
+      : [];
+  const urged = alertRows.filter((a) => a.status === 'urged').length;
+
+  return (
+    <>
+      <p className={styles.meta} data-testid="staff-who">
+        <span>{claims.name}</span>
+        <span>{deptNames[claims.dept] ?? claims.dept}</span>
+        <span>{(claims.posts ?? []).map((p) => `${p}岗`).join('、')}</span>
+        {hall && <span>{hall.name}</span>}
+      </p>
+
+      <section aria-labelledby="queue-heading">
+        <div className={styles.toolbar}>
+          <h2 id="queue-heading" style={{ margin: 0 }}>
+            待办办件
+          </h2>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => {
+              reloadQueue(true);
+              reloadAlerts(true);
+            }}
+          >
+            刷新
+          </button>
+        </div>
+        {queue.status === 'loading' && <Loading>正在加载待办…</Loading>}
+        {queue.status === 'error' && <LoadError message={queue.message} onRetry={() => reloadQueue()} />}
+        {queue.status === 'ready' && (
+          <>
+            <ul className={styles.counts} aria-label="待办统计" data-testid="queue-counts">
+              <li>
+                <span className={styles.countNumber}>{tasks.length}</span>
+                <span className={styles.countLabel}>待办（件）</span>
+              </li>
+              <li>
+                <span className={styles.countNumber}>{yellow}</span>
+                <span className={styles.countLabel}>⚠ 预警</span>
+              </li>
+              <li>
+                <span className={styles.countNumber}>{red}</span>
+                <span className={styles.countLabel}>✕ 超期</span>
+              </li>
+            </ul>
+            {tasks.length === 0 ? (
+              <Empty>暂无待办。新的办件到达您的岗位时会在这里出现。</Empty>
+            ) : (
+              <ol className={styles.queue} data-testid="queue">
+                {tasks.map((t) => (
+                  <li key={`${t.caseNo}/${t.taskId}`} className={styles.queueItem} data-mark={t.mark}>
+                    <h3 className={styles.queueTitle}>
+                      <Link href={routes.staffCase(t.caseNo)} prefetch={false}>
+                        {t.itemName}
+                      </Link>
+                      <CaseMark mark={t.mark} />
+                    </h3>
+                    <dl className={styles.facts}>
+                      <dt>办件编号</dt>
+                      <dd className={styles.caseNo}>{t.caseNo}</dd>
+                      <dt>待办环节</dt>
+                      <dd>
+                        {t.task}（{t.statusName}）
+                      </dd>
+                      <dt>申请人</dt>
+                      <dd>{t.applicantName}</dd>
+                      <dt>等待自</dt>
+                      <dd>{formatTime(t.waitingSince)}</dd>
+                      <dt>环节期限</dt>
+                      <dd>
+                        <time dateTime={t.deadline}>{formatDeadline(t.deadline)}</time>
+                        {t.mark && (
+                          <span className="visually-hidden">
+                            （{t.mark === 'red' ? '已超期' : '临近期限'}）
+                          </span>
+                        )}
+                      </dd>
+                      {t.caseDeadline && t.caseDeadline !== t.deadline && (
+                        <>
+                          <dt>办结期限</dt>
+                          <dd>
+                            <time dateTime={t.caseDeadline}>{formatDeadline(t.caseDeadline)}</time>
+                          </dd>
+                        </>
+                      )}
+                    </dl>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="dept-alerts" style={{ marginTop: '1.5rem' }}>
+        <h2 id="dept-alerts">本部门监察预警{urged > 0 ? `（${urged} 条待回复督办）` : ''}</h2>
+        {alerts.status === 'loading' && <Loading>正在加载监察预警…</Loading>}
+        {alerts.status === 'error' && <LoadError message={alerts.message} onRetry={() => reloadAlerts()} />}
+        {alerts.status === 'ready' &&
+          (alertRows.length === 0 ? (
+            <Empty>本部门暂无监察预警</Empty>
+          ) : (
+            <AlertList
+              alerts={alertRows}
+              hallId={hallId}
+              mode="staff"
+              deptNames={deptNames}
+              onChanged={() => reloadAlerts(true)}
+            />
+          ))}
+      </section>
+    </>
+  );
+}

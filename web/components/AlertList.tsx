@@ -1,0 +1,158 @@
+'use client';
+
+import Link from 'next/link';
+import { type FormEvent, useId, useState } from 'react';
+import { authJson } from '../lib/auth.ts';
+import { ALERT_STATUS_WORDS, type AlertView, formatDeadline, formatTime, SCOPE_WORDS } from '../lib/cases.ts';
+import { routes } from '../lib/routes.ts';
+import styles from './Case.module.css';
+import { AlertSeverity } from './CaseParts.tsx';
+
+/**
+ * E-supervision alerts (电子监察预警). Supervisors urge (督办) open ones; staff of the responsible
+ * department reply to urged ones. The form sits inside the alert: no dialog, so care mode needs
+ * nothing different.
+ */
+export function AlertList({
+  alerts,
+  hallId,
+  mode,
+  deptNames = {},
+  showCase = true,
+  ownDept,
+  onChanged,
+}: {
+  alerts: AlertView[];
+  hallId: string;
+  mode: 'supervisor' | 'staff' | 'read';
+  deptNames?: Record<string, string>;
+  showCase?: boolean;
+  /** Staff reply only for their own department's alerts. */
+  ownDept?: string;
+  onChanged: () => void;
+}) {
+  return (
+    <ul className={styles.alerts} data-testid="alert-list">
+      {alerts.map((a) => (
+        <li key={`${a.caseNo}/${a.alertId}`} className={styles.alert} data-testid="alert">
+          <p className={styles.alertHead}>
+            <AlertSeverity severity={a.severity} />
+            <strong>{ALERT_STATUS_WORDS[a.status] ?? a.status}</strong>
+          </p>
+          {showCase && (
+            <p>
+              <Link href={routes.staffCase(a.caseNo)} prefetch={false}>
+                {a.itemName}
+              </Link>{' '}
+              <span className={styles.caseNo}>{a.caseNo}</span>
+            </p>
+          )}
+          <p>{a.note}</p>
+          <dl className={styles.facts}>
+            <dt>类别</dt>
+            <dd>{SCOPE_WORDS[a.scope] ?? a.scope}</dd>
+            <dt>责任部门</dt>
+            <dd>
+              {deptNames[a.dept] ?? a.dept} · {a.post}岗
+            </dd>
+            {a.deadline && (
+              <>
+                <dt>期限</dt>
+                <dd>{formatDeadline(a.deadline)}</dd>
+              </>
+            )}
+            <dt>发出时间</dt>
+            <dd>{formatTime(a.raisedAt)}</dd>
+            {a.urge && (
+              <>
+                <dt>督办意见</dt>
+                <dd>
+                  {a.urge.note}（{a.urge.by}，{formatTime(a.urge.at)}）
+                </dd>
+              </>
+            )}
+            {a.reply && (
+              <>
+                <dt>部门回复</dt>
+                <dd>
+                  {a.reply.note}（{a.reply.by}，{formatTime(a.reply.at)}）
+                </dd>
+              </>
+            )}
+          </dl>
+          {mode === 'supervisor' && a.status === 'open' && (
+            <AlertForm alert={a} hallId={hallId} action="urge" onDone={onChanged} />
+          )}
+          {mode === 'staff' && a.status === 'urged' && (!ownDept || a.dept === ownDept) && (
+            <AlertForm alert={a} hallId={hallId} action="reply" onDone={onChanged} />
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AlertForm({
+  alert,
+  hallId,
+  action,
+  onDone,
+}: {
+  alert: AlertView;
+  hallId: string;
+  action: 'urge' | 'reply';
+  onDone: () => void;
+}) {
+  const id = useId();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const label = action === 'urge' ? '督办意见' : '回复内容';
+  const button = action === 'urge' ? '督办' : '回复督办';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (note.trim().length < 2) {
+      setError(action === 'urge' ? '请填写督办意见' : '请填写回复内容');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await authJson(
+        `/api/halls/${hallId}/cases/${encodeURIComponent(alert.caseNo)}/alerts/${encodeURIComponent(alert.alertId)}`,
+        { method: 'POST', body: { action, note: note.trim() } },
+      );
+      setNote('');
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className={styles.alertForm} noValidate>
+      <div className={styles.field}>
+        <label htmlFor={id}>{label}</label>
+        <textarea
+          id={id}
+          value={note}
+          maxLength={1000}
+          onChange={(e) => setNote(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-err` : undefined}
+        />
+        {error && (
+          <p id={`${id}-err`} className={styles.error} role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? '正在提交…' : button}
+      </button>
+    </form>
+  );
+}

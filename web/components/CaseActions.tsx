@@ -1,0 +1,387 @@
+'use client';
+
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError } from '../lib/api.ts';
+import { authJson } from '../lib/auth.ts';
+import {
+  ACTION_INPUTS,
+  type ActionDraft,
+  type ActionInputKind,
+  actionBody,
+  actionLabel,
+  type CaseDetail,
+  type CaseTaskView,
+  DELIVERY_METHODS,
+  EMPTY_DRAFT,
+  formatTime,
+  SPECIAL_TYPES,
+  WEIGHTY_ACTIONS,
+} from '../lib/cases.ts';
+import styles from './Case.module.css';
+
+/** Field labels per action (what the person is asked for in that decision). */
+const LABELS: Record<string, Partial<Record<ActionInputKind, string>>> = {
+  prereview: { note: '预审意见（选填）' },
+  accept: { note: '受理意见（选填）' },
+  'accept-supplement': { note: '补交材料核验意见（选填）' },
+  refuse: { reason: '不予受理的理由（必填，将告知申请人）' },
+  pass: { note: '审查意见（选填）' },
+  'special-start': { reason: '说明（选填）' },
+  'special-result': { result: '特别程序结果（必填）' },
+  approve: { result: '准予内容（选填，如证照名称和编号）' },
+  deny: {
+    reason: '不予许可的理由（必填，将告知申请人）',
+    remedy: '救济途径（选填，不填则告知申请行政复议或提起行政诉讼的权利和期限）',
+  },
+  deliver: { note: '备注（选填，如邮寄单号）' },
+  supplement: { note: '补交说明（选填）' },
+  withdraw: { reason: '撤回原因（选填）' },
+};
+
+/** Error codes of the API that belong to one field. */
+const FIELD_OF_CODE: Record<string, ActionInputKind> = {
+  REASON_REQUIRED: 'reason',
+  ITEMS_REQUIRED: 'items',
+  SPECIAL_REQUIRED: 'special',
+  RESULT_REQUIRED: 'result',
+  METHOD_REQUIRED: 'method',
+};
+
+type Problem =
+  | { kind: 'field'; field: ActionInputKind; message: string }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'general'; message: string };
+
+/**
+ * The actions this viewer may take on the case: one block per task of theirs (joint steps can give
+ * a department more than one), plus the applicant's own 补交材料 / 撤回. Only what the API lists.
+ */
+export function CaseActions({
+  detail,
+  hallId,
+  onActed,
+  onReload,
+}: {
+  detail: CaseDetail;
+  hallId: string;
+  onActed: (message: string) => void;
+  onReload: () => void;
+}) {
+  const mine = detail.tasks.filter((t) => t.actions.length > 0);
+  const own = detail.applicantActions;
+  if (mine.length === 0 && own.length === 0) return null;
+  return (
+    <section className={`panel ${styles.section}`} aria-labelledby="case-actions" data-testid="case-actions">
+      <h2 id="case-actions">办理操作</h2>
+      {mine.map((t) => (
+        <TaskActions
+          key={`${t.id}@${detail.version}`}
+          task={t}
+          actions={t.actions}
+          detail={detail}
+          hallId={hallId}
+          onActed={onActed}
+          onReload={onReload}
+        />
+      ))}
+      {own.length > 0 && (
+        <TaskActions
+          key={`own@${detail.version}`}
+          actions={own}
+          detail={detail}
+          hallId={hallId}
+          onActed={onActed}
+          onReload={onReload}
+        />
+      )}
+    </section>
+  );
+}
+
+function TaskActions({
+  task,
+  actions,
+  detail,
+  hallId,
+  onActed,
+  onReload,
+}: {
+  task?: CaseTaskView;
+  actions: string[];
+  detail: CaseDetail;
+  hallId: string;
+  onActed: (message: string) => void;
+  onReload: () => void;
+}) {
+  const id = useId();
+  const [action, setAction] = useState<string>(actions.length === 1 ? actions[0] : '');
+  const [draft, setDraft] = useState<ActionDraft>(EMPTY_DRAFT);
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const ready = !task || task.ready;
+  const set = (patch: Partial<ActionDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const fieldError = (f: ActionInputKind) =>
+    problem?.kind === 'field' && problem.field === f ? problem.message : undefined;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!action) {
+      setProblem({ kind: 'general', message: '请先选择办理结果' });
+      return;
+    }
+    const built = actionBody(action, draft, { version: detail.version, taskId: task?.id });
+    if (!built.ok) {
+      setProblem({ kind: 'field', field: built.field, message: built.message });
+      document.getElementById(`${id}-${built.field}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await authJson(`/api/halls/${hallId}/cases/${encodeURIComponent(detail.caseNo)}/actions`, {
+        method: 'POST',
+        body: built.body,
+      });
+      onActed(`已${actionLabel(action, task)}`);
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : undefined;
+      const status = err instanceof ApiError ? err.status : 0;
+      if (code && FIELD_OF_CODE[code]) {
+        setProblem({ kind: 'field', field: FIELD_OF_CODE[code], message: (err as Error).message });
+      } else if (status === 409) {
+        setProblem({
+          kind: 'conflict',
+          message:
+            code === 'STEP_NOT_READY'
+              ? '该环节尚未就绪，请稍后刷新重试'
+              : code === 'CONFLICT'
+                ? '该办件已被他人处理，请刷新查看最新状态'
+                : (err as Error).message,
+        });
+      } else {
+        setProblem({ kind: 'general', message: (err as Error).message });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const inputs = action ? (ACTION_INPUTS[action] ?? []) : [];
+  const label = (k: ActionInputKind) => LABELS[action]?.[k] ?? '';
+
+  return (
+    <form className={styles.task} onSubmit={submit} noValidate data-testid="task-actions">
+      <h3>
+        {task ? `当前待办：${task.name}（${task.post}岗）` : '申请人操作'}
+        {task?.since && <span className={styles.stepState}>{formatTime(task.since)} 起</span>}
+      </h3>
+      {!ready && (
+        <p className="status" role="status">
+          该环节正在流转，稍后即可办理（页面会自动刷新）。
+        </p>
+      )}
+      {actions.length > 1 ? (
+        <fieldset className={styles.fieldset}>
+          <legend className={styles.legend}>选择办理结果</legend>
+          <div className={styles.choices}>
+            {actions.map((a) => (
+              <label key={a} className={styles.choice}>
+                <input
+                  type="radio"
+                  name={`${id}-action`}
+                  value={a}
+                  checked={action === a}
+                  onChange={() => {
+                    setAction(a);
+                    setProblem(undefined);
+                  }}
+                />
+                {actionLabel(a, task)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ) : (
+        <p>
+          办理：<strong>{actionLabel(actions[0], task)}</strong>
+        </p>
+      )}
+
+      {inputs.map(({ kind }) => {
+        const fid = `${id}-${kind}`;
+        const err = fieldError(kind);
+        const errId = `${fid}-err`;
+        const described = err ? errId : undefined;
+        const errorLine = err && (
+          <p id={errId} className={styles.error} role="alert">
+            {err}
+          </p>
+        );
+        switch (kind) {
+          case 'note':
+          case 'reason':
+          case 'result':
+          case 'remedy':
+            return (
+              <div key={kind} className={styles.field}>
+                <label htmlFor={fid}>{label(kind)}</label>
+                <textarea
+                  id={fid}
+                  value={draft[kind]}
+                  maxLength={kind === 'remedy' ? 500 : 1000}
+                  onChange={(e) => set({ [kind]: e.target.value })}
+                  aria-invalid={err ? true : undefined}
+                  aria-describedby={described}
+                />
+                {errorLine}
+              </div>
+            );
+          case 'items':
+            return (
+              <fieldset
+                key={kind}
+                className={styles.fieldset}
+                aria-describedby={`${fid}-hint ${described ?? ''}`}
+              >
+                <legend className={styles.legend}>需要补正的材料（一次性告知，逐项填写）</legend>
+                <p id={`${fid}-hint`} className={styles.hint}>
+                  请把缺少或需更正的材料全部列出，申请人补交后不应再次告知。
+                </p>
+                {draft.items.map((row, i) => (
+                  <div key={row.id} className={styles.itemRow}>
+                    <input
+                      id={i === 0 ? fid : undefined}
+                      value={row.text}
+                      maxLength={200}
+                      aria-label={`需补正的材料 ${i + 1}`}
+                      placeholder={`第 ${i + 1} 项：材料名称及需补正的内容`}
+                      aria-invalid={err && !row.text.trim() ? true : undefined}
+                      onChange={(e) =>
+                        set({
+                          items: draft.items.map((r) =>
+                            r.id === row.id ? { ...r, text: e.target.value } : r,
+                          ),
+                        })
+                      }
+                    />
+                    {draft.items.length > 1 && (
+                      <button
+                        type="button"
+                        className="button button-secondary"
+                        aria-label={`删除第 ${i + 1} 项`}
+                        onClick={() => set({ items: draft.items.filter((r) => r.id !== row.id) })}
+                      >
+                        删除
+                      </button>
+                    )}
+                  </div>
+                ))}
+                {draft.items.length < 50 && (
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    onClick={() =>
+                      set({
+                        items: [
+                          ...draft.items,
+                          { id: Math.max(...draft.items.map((r) => r.id)) + 1, text: '' },
+                        ],
+                      })
+                    }
+                  >
+                    ＋ 增加一项
+                  </button>
+                )}
+                {errorLine}
+              </fieldset>
+            );
+          case 'special':
+            return (
+              <fieldset key={kind} className={styles.fieldset}>
+                <legend className={styles.legend}>特别程序（所需时间不计入办理时限，将告知申请人）</legend>
+                <div className={styles.field}>
+                  <label htmlFor={fid}>种类</label>
+                  <select
+                    id={fid}
+                    value={draft.specialType}
+                    onChange={(e) => set({ specialType: e.target.value })}
+                    aria-invalid={err && !draft.specialType ? true : undefined}
+                    aria-describedby={described}
+                  >
+                    <option value="">请选择</option>
+                    {SPECIAL_TYPES.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div className={styles.field}>
+                  <label htmlFor={`${fid}-days`}>预计所需时间（工作日）</label>
+                  <input
+                    id={`${fid}-days`}
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={365}
+                    value={draft.expectedDays}
+                    onChange={(e) => set({ expectedDays: e.target.value })}
+                    aria-describedby={described}
+                  />
+                </div>
+                {errorLine}
+              </fieldset>
+            );
+          case 'method':
+            return (
+              <fieldset key={kind} className={styles.fieldset} aria-describedby={described}>
+                <legend className={styles.legend}>领取方式</legend>
+                <div className={styles.choices}>
+                  {DELIVERY_METHODS.map((m, i) => (
+                    <label key={m} className={styles.choice}>
+                      <input
+                        id={i === 0 ? fid : undefined}
+                        type="radio"
+                        name={`${id}-method`}
+                        value={m}
+                        checked={draft.method === m}
+                        onChange={() => set({ method: m })}
+                      />
+                      {m}
+                    </label>
+                  ))}
+                </div>
+                {errorLine}
+              </fieldset>
+            );
+        }
+        return null;
+      })}
+
+      {problem?.kind === 'general' && (
+        <p className="status status-error" role="alert">
+          {problem.message}
+        </p>
+      )}
+      {problem?.kind === 'conflict' && (
+        <div className="status status-error" role="alert" data-testid="action-conflict">
+          <p>{problem.message}</p>
+          <button type="button" className="button button-secondary" onClick={onReload}>
+            刷新
+          </button>
+        </div>
+      )}
+      {action && (
+        <div className={styles.buttons}>
+          <button
+            type="submit"
+            className={`button ${WEIGHTY_ACTIONS.has(action) ? styles.danger : ''}`}
+            disabled={busy || !ready}
+          >
+            {busy ? '正在提交…' : `确认${actionLabel(action, task)}`}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * Pieces of a case shared by the staff case page and the public progress page: the yellow/red mark,
+ * the plan's steps, the timeline, the deadlines and the result. Server-safe (no hooks).
+ */
+import {
+  type AlertView,
+  type CaseEventView,
+  type CaseStep,
+  formatDays,
+  formatDeadline,
+  formatTime,
+  LEVEL_WORDS,
+  MARK_WORDS,
+  type Mark,
+  type ProgressView,
+  SEVERITY_WORDS,
+} from '../lib/cases.ts';
+import styles from './Case.module.css';
+
+/** 预警 / 超期 as a badge: the word and a symbol carry it, the colour repeats it. */
+export function CaseMark({ mark }: { mark?: Mark }) {
+  if (!mark) return null;
+  return (
+    <span className={`${styles.mark} ${mark === 'red' ? styles.markRed : styles.markYellow}`}>
+      <span aria-hidden="true">{mark === 'red' ? '✕' : '⚠'}</span>
+      {MARK_WORDS[mark]}
+    </span>
+  );
+}
+
+export function AlertSeverity({ severity }: { severity: AlertView['severity'] }) {
+  const cls =
+    severity === 'red' ? styles.markRed : severity === 'yellow' ? styles.markYellow : styles.markFinding;
+  return (
+    <span className={`${styles.mark} ${cls}`}>
+      <span aria-hidden="true">{severity === 'red' ? '✕' : severity === 'yellow' ? '⚠' : '!'}</span>
+      {SEVERITY_WORDS[severity] ?? severity}
+    </span>
+  );
+}
+
+const STEP_STATE_WORDS: Record<CaseStep['state'], string> = {
+  done: '已完成',
+  current: '办理中',
+  todo: '未开始',
+};
+
+/** The plan: each step with its post, level and limit; the state in words and a symbol. */
+export function CaseSteps({ steps, closed }: { steps: CaseStep[]; closed?: boolean }) {
+  return (
+    <ol className={styles.steps} data-testid="case-steps">
+      {steps.map((s, i) => {
+        const state = closed && s.state === 'current' ? 'todo' : s.state;
+        return (
+          <li
+            key={s.id}
+            className={styles.step}
+            data-state={state}
+            aria-current={state === 'current' ? 'step' : undefined}
+          >
+            <span className={styles.stepIcon} aria-hidden="true">
+              {state === 'done' ? '✓' : state === 'current' ? '▶' : i + 1}
+            </span>
+            <span className={styles.stepName}>{s.name}</span>
+            <span className={styles.stepState}>（{STEP_STATE_WORDS[state]}）</span>
+            <span className={styles.stepSub}>
+              {s.post}岗{LEVEL_WORDS[s.level] ? ` · ${LEVEL_WORDS[s.level]}` : ''} ·{' '}
+              {s.limitDays === 0 ? '当场办理' : `时限 ${s.limitDays} 个工作日`}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Every event in order, with its time (Beijing), who acted, the outcome and the note. */
+export function CaseTimeline({ events }: { events: CaseEventView[] }) {
+  if (events.length === 0) return <p className="status">暂无办理记录</p>;
+  return (
+    <ol className={styles.timeline} data-testid="case-timeline">
+      {events.map((e) => (
+        <li key={e.seq} className={styles.event} data-type={e.type}>
+          <p className={styles.eventHead}>
+            <span className={styles.eventType}>
+              {e.type}
+              {e.outcome && e.outcome !== e.type ? `（${e.outcome}）` : ''}
+            </span>
+            <time className={styles.eventTime} dateTime={e.at}>
+              {formatTime(e.at)}
+            </time>
+          </p>
+          <p className={styles.eventActor}>办理人：{e.actor}</p>
+          {e.note && <p className={styles.eventNote}>{e.note}</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A deadline in words with the exact ISO instant under it, so anyone can check it. */
+function Deadline({ iso }: { iso: string }) {
+  return (
+    <>
+      <time dateTime={iso}>{formatDeadline(iso)}</time>
+      <span className={styles.iso}>{iso}</span>
+    </>
+  );
+}
+
+const ENDED = new Set(['refused', 'denied', 'withdrawn', 'delivered', 'approved']);
+
+/** 时限: promised days, case and step deadlines, deemed acceptance, and the time the clock stood still. */
+export function CaseDeadlines({ view }: { view: ProgressView }) {
+  const ended = ENDED.has(view.status);
+  return (
+    <dl className={styles.deadlines} data-testid="case-deadlines">
+      <dt>申请时间</dt>
+      <dd>{formatTime(view.filedAt)}</dd>
+      {view.acceptedAt && (
+        <>
+          <dt>受理时间</dt>
+          <dd>{formatTime(view.acceptedAt)}</dd>
+        </>
+      )}
+      <dt>承诺时限</dt>
+      <dd>
+        {view.promisedDays === 0 ? '即办（当场办结）' : `${view.promisedDays} 个工作日（自受理次日起算）`}
+      </dd>
+      {view.deadline && !ended && (
+        <>
+          <dt>办结期限</dt>
+          <dd>
+            <Deadline iso={view.deadline} />
+          </dd>
+        </>
+      )}
+      {view.stepDeadline && !ended && (
+        <>
+          <dt>本环节期限</dt>
+          <dd>
+            <Deadline iso={view.stepDeadline} />
+          </dd>
+        </>
+      )}
+      {view.deemedAcceptanceAt && !ended && (
+        <>
+          <dt>受理期限</dt>
+          <dd>
+            <Deadline iso={view.deemedAcceptanceAt} />
+            <span className={styles.hint}>逾期未作出受理决定的，自收到申请材料之日起视为受理</span>
+          </dd>
+        </>
+      )}
+      <dt>暂停计时</dt>
+      <dd>
+        {view.pausedWorkingDays > 0
+          ? `${formatDays(view.pausedWorkingDays)} 个工作日（补正、特别程序不计入办理时限）`
+          : '无'}
+      </dd>
+      {view.special && (
+        <>
+          <dt>特别程序</dt>
+          <dd>
+            {view.special.type}，预计 {view.special.expectedDays} 个工作日
+            {view.special.startedAt ? `，${formatTime(view.special.startedAt)} 起` : ''}（不计入办理时限）
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+const OK_OUTCOMES = new Set(['准予']);
+
+/** The result (准予, or 不予 / 不予受理 with reasons and the remedy) and the delivery. */
+export function CaseResult({ view }: { view: ProgressView }) {
+  const r = view.result;
+  if (!r && !view.delivery) return null;
+  const ok = r ? OK_OUTCOMES.has(r.outcome) : true;
+  return (
+    <div className={styles.result} data-outcome={ok ? 'ok' : 'no'} data-testid="case-result">
+      {r && (
+        <>
+          <p className={styles.resultTitle}>
+            <span aria-hidden="true">{ok ? '✓ ' : '✕ '}</span>
+            办理结果：{r.outcome === '不予' ? '不予许可' : r.outcome}
+            {r.at ? <span className={styles.resultTime}>（{formatTime(r.at)}）</span> : null}
+          </p>
+          {r.text && <p>{r.text}</p>}
+          {r.reasons && <p>理由：{r.reasons}</p>}
+          {r.remedy && <p>救济途径：{r.remedy}</p>}
+        </>
+      )}
+      {view.delivery ? (
+        <p>
+          <strong>结果领取：</strong>
+          {view.delivery.method}
+          {view.delivery.at ? `（${formatTime(view.delivery.at)}登记）` : ''}
+        </p>
+      ) : view.status === 'approved' ? (
+        <p>
+          <strong>结果领取：</strong>待领取，请按短信通知领取办理结果
+        </p>
+      ) : null}
+    </div>
+  );
+}
