@@ -155,9 +155,9 @@ export const hallResources: StackResources = {
   functions: {
     fileCase: {
       entry: 'functions/cases/file.ts',
-      description: '申办: file a case',
+      description: '申办: file a case (for oneself, one’s enterprise, or as an agent)',
       tables: { cases: 'write' },
-      platformTables: { catalogue: 'read' },
+      platformTables: { catalogue: 'read', accounts: 'read' },
       starts: ['lifecycle'],
     },
     caseAction: {
@@ -269,6 +269,7 @@ export const platformResources: StackResources = {
       sortKey: { name: 'sk', type: 'S' },
       indexes: {
         byRole: { partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+        byPost: { partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
       },
       stream: false,
       ttlAttribute: 'expiresAt',
@@ -281,6 +282,7 @@ export const platformResources: StackResources = {
         'ENT#<uscc> / PROFILE                  an enterprise (法人) and its legal representative',
         'ENT#<uscc> / MEMBER#<sub>             a person who may act for it (legal | authorised)',
         "USER#<sub> / MEMBER#<uscc>            the same, from the person's side",
+        'USER#<sub> / POST#<hall>#<dept>#<post> staff directory: one per post held (name, phone, status)',
         "USER#<agentSub> / MANDATE#<personSub> an agent's confirmed mandate for a person (expiresAt TTL)",
         'MANDREQ#<id> / REQUEST                a pending mandate: SMS code hash, attempts (expiresAt TTL)',
         'FAIL#ACCOUNT#<sub> / COUNTER          login failures of an account (expiresAt TTL)',
@@ -289,6 +291,7 @@ export const platformResources: StackResources = {
         'REG#PERSON#<id> / REGISTRY            population registry record (data center exchange)',
         'REG#ENT#<uscc> / REGISTRY             legal-person registry record (data center exchange)',
         'byRole: gsi1pk=ROLE#<first role>, gsi1sk=<username>   operator account list',
+        'byPost: gsi2pk=POST#<hall>#<dept>#<post>, gsi2sk=<sub> who holds a post (SMS on new tasks, alerts)',
       ].join('\n'),
     },
   },

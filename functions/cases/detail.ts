@@ -7,7 +7,7 @@ import { env } from '#lib/aws.ts';
 import { api, httpErrors } from '#lib/http.ts';
 import { maskPhone } from '#lib/ids.ts';
 import { canActOnTask, caseAccess } from '#lib/policy.ts';
-import { isCaseNo, verifyChain } from './model.ts';
+import { beijingIso, isCaseNo, verifyChain } from './model.ts';
 import { getAlerts, getCase, getEvents, getTasks } from './store.ts';
 import { progressView } from './views.ts';
 
@@ -42,11 +42,16 @@ export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
         phone: record.applicant.phone && (own ? record.applicant.phone : maskPhone(record.applicant.phone)),
       },
       agent: record.agent ? { name: record.agent.name } : undefined,
+      enterprise: record.applicant.uscc
+        ? { uscc: record.applicant.uscc, name: record.applicant.enterprise }
+        : undefined,
       form: record.form,
       plan: record.plan,
       tasks,
       applicantActions: own ? applicantActions(record) : [],
-      alerts: official ? alerts : undefined,
+      alerts: official
+        ? alerts.map((a) => ({ ...a, raisedAt: beijingIso(a.raisedAt), deadline: beijingIso(a.deadline) }))
+        : undefined,
       chain: official ? verifyChain(caseNo, events) : undefined,
       supervisionError: official ? record.supervisionError : undefined,
     },

@@ -4,13 +4,53 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { effectiveSteps } from '#functions/catalogue/model.ts';
 import { readItemForFiling } from '#functions/catalogue/store.ts';
+import { AccountStore } from '#functions/identity/store.ts';
 import { supervision } from '#functions/lifecycle/engine.ts';
 import { initialState } from '#functions/lifecycle/process.ts';
 import { dynamo, env, sfn } from '#lib/aws.ts';
-import { now } from '#lib/clock.ts';
+import { now, nowMs } from '#lib/clock.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
+import { mayActForPerson } from '#lib/policy.ts';
+import type { Principal } from '#lib/principal.ts';
 import { beijingDate, chainEvent, formatCaseNo, GENESIS_HASH, newQueryCode } from './model.ts';
-import { type CaseRecord, createCase, getCase, getIdempotency, nextDailySequence } from './store.ts';
+import {
+  type CaseRecord,
+  createCase,
+  getCase,
+  getIdempotency,
+  nextDailySequence,
+  type Person,
+} from './store.ts';
+
+let accounts: AccountStore | undefined;
+
+/**
+ * Who the case is for. An applicant files for themselves, or for the enterprise they act for (the
+ * signed act_uscc claim); an agent files for a person whose confirmed authorisation (mandate) is
+ * still valid, and the case shows both.
+ */
+async function applicantOf(
+  user: Principal,
+  forPerson: string | undefined,
+): Promise<{ applicant: Person; agent?: Person }> {
+  if (!forPerson || forPerson === user.sub) {
+    const enterprise = user.actingFor ? { uscc: user.actingFor.uscc, enterprise: user.actingFor.name } : {};
+    return { applicant: { sub: user.sub, name: user.name, phone: user.phone, ...enterprise } };
+  }
+  if (!user.roles.includes('agent')) throw httpErrors.forbidden('只有代办员可以代人申办');
+  accounts ??= new AccountStore(dynamo, env('ACCOUNTS_TABLE'));
+  const [mandate, person] = await Promise.all([
+    accounts.getMandate(user.sub, forPerson),
+    accounts.getAccount(forPerson),
+  ]);
+  if (!person || !mayActForPerson(user, forPerson, mandate, nowMs())) {
+    throw httpErrors.forbidden('您没有该群众的有效代办授权，请先在代办模式中取得授权');
+  }
+  return {
+    applicant: { sub: person.sub, name: person.name, phone: person.phone },
+    agent: { sub: user.sub, name: user.name, phone: user.phone },
+  };
+}
 
 const body = z.object({
   itemCode: z.string().min(1, '请选择办理事项').max(64),
@@ -18,6 +58,8 @@ const body = z.object({
     .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
     .refine((f) => Object.keys(f).length <= 100, '表单字段过多')
     .default({}),
+  /** An agent (代办员) files for the person who authorised them (functions/identity/mandates.ts). */
+  forPerson: z.string().min(1).max(80).optional(),
 });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -60,7 +102,6 @@ const publicView = (c: CaseRecord) => ({
 
 export const handler = api({ auth: 'user', body }, async ({ body, principal, headers }) => {
   const user = principal!;
-  if (!user.roles.includes('applicant')) throw httpErrors.forbidden('只有申请人可以在线申办');
   const key = headers['idempotency-key'];
   if (!key || !IDEMPOTENCY_KEY.test(key)) {
     throw new HttpError(
@@ -79,6 +120,7 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
     throw new HttpError(404, 'ITEM_NOT_FOUND', '本厅没有这个办理事项，请从办事指南进入申办');
   }
   const { item, department, template } = found;
+  const { applicant, agent } = await applicantOf(user, body.forPerson);
   const at = now();
   const date = beijingDate(at);
   const caseNo = formatCaseNo(env('HALL_CODE'), date, await nextDailySequence(date));
@@ -105,7 +147,8 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
     deptName: department.name,
     legalDays: item.legalDays,
     caseKind: item.caseKind,
-    applicant: { sub: user.sub, name: user.name, phone: user.phone },
+    applicant,
+    ...(agent ? { agent } : {}),
     form: body.form,
     version: 1,
     eventCount: 1,

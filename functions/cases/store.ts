@@ -23,6 +23,9 @@ export interface Person {
   sub: string;
   name: string;
   phone?: string;
+  /** An enterprise's case: its Unified Social Credit Code and name (filed by a person acting for it). */
+  uscc?: string;
+  enterprise?: string;
 }
 
 export interface CaseRecord extends CaseState {

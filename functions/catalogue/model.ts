@@ -286,7 +286,8 @@ export function effectiveSteps(
   const scale = total > item.promisedDays && total > 0 ? item.promisedDays / total : 1;
   return template.steps.map((st) => {
     const explicit = item.stepLimits?.[st.id];
-    const limitDays = explicit ?? Math.floor(st.limitDays * scale);
+    // Scaled down, but a step that takes time in the template never becomes "on the spot".
+    const limitDays = explicit ?? Math.max(st.limitDays > 0 ? 1 : 0, Math.floor(st.limitDays * scale));
     const depts =
       st.parallelDepts === 'jointDepts'
         ? [item.deptCode, ...item.jointDepts]

@@ -20,7 +20,13 @@ import {
 } from './model.ts';
 import { hashPassword } from './password.ts';
 import { checkEnterprise, checkPerson } from './registry.ts';
-import { type AccountStore, DuplicateError, type MandateRecord, type MandateRequest } from './store.ts';
+import {
+  type AccountStore,
+  ConflictError,
+  DuplicateError,
+  type MandateRecord,
+  type MandateRequest,
+} from './store.ts';
 
 export interface Context {
   store: AccountStore;
@@ -392,7 +398,13 @@ export async function changeRoles(
   const next = withRoles(account, change, new Date(ctx.now).toISOString());
   // A role change also ends acting for an enterprise (the person may no longer be a plain applicant).
   if (!next.roles.includes('applicant')) next.actingFor = undefined;
-  await ctx.store.putAccount(next);
+  try {
+    // The staff directory (post memberships) changes in the same transaction as the profile.
+    await ctx.store.putAccount(next, account);
+  } catch (err) {
+    if (err instanceof ConflictError) throw httpErrors.conflict('该账户刚被他人修改，请刷新后重试');
+    throw err;
+  }
   await ctx.store.audit(
     auditEntry(
       {

@@ -19,6 +19,7 @@ import {
 import type { Mandate } from '#lib/policy.ts';
 import type { Role } from '#lib/principal.ts';
 import type { AuditEntry } from './audit.ts';
+import { postMembershipItem, postMemberships } from './directory.ts';
 import type { FailureCounter } from './lockout.ts';
 import type { Account, Enterprise, Membership } from './model.ts';
 import type { LegalPersonRecord, PopulationRecord } from './registry.ts';
@@ -51,7 +52,17 @@ const counterKey = (kind: 'account' | 'ip', id: string) => ({
 
 const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, v: _v, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    gsi2pk: _g3,
+    gsi2sk: _g4,
+    expiresAt: _e,
+    v: _v,
+    ...rest
+  } = item;
   return rest as T;
 };
 
@@ -124,13 +135,20 @@ export class AccountStore {
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: guards.map(({ key }, i) => ({
-            Put: {
-              TableName: this.table,
-              Item: i === 0 ? { ...key, ...this.indexOf(account), ...account } : { ...key, sub: account.sub },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          })),
+          TransactItems: [
+            ...guards.map(({ key }, i) => ({
+              Put: {
+                TableName: this.table,
+                Item:
+                  i === 0 ? { ...key, ...this.indexOf(account), ...account } : { ...key, sub: account.sub },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+            // The staff directory (directory.ts) is born with the account.
+            ...postMemberships(account).map((m) => ({
+              Put: { TableName: this.table, Item: postMembershipItem(m) },
+            })),
+          ],
         }),
       );
     } catch (err) {
@@ -147,15 +165,104 @@ export class AccountStore {
     return { gsi1pk: `ROLE#${account.roles[0] ?? 'none'}`, gsi1sk: account.username };
   }
 
-  /** Replaces the profile record (not the guards: username, phone and ID number never change here). */
-  async putAccount(account: Account): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...userKey(account.sub), ...this.indexOf(account), ...account },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
+  /**
+   * Replaces the profile record (not the guards: username, phone and ID number never change here)
+   * and brings the account's post memberships (the staff directory) in step, in one transaction.
+   * `previous` is the profile the change was computed from: if someone else changed the account
+   * meanwhile, nothing is written and ConflictError says so (the memberships read here would be stale).
+   */
+  async putAccount(account: Account, previous?: Account): Promise<void> {
+    const held = await this.postKeysOf(account.sub);
+    const wanted = postMemberships(account).map(postMembershipItem);
+    const keep = new Set(wanted.map((i) => i.sk as string));
+    const stale = held.filter((sk) => !keep.has(sk));
+    const unchanged = previous
+      ? previous.updatedAt === undefined
+        ? ' AND attribute_not_exists(updatedAt)'
+        : ' AND updatedAt = :prev'
+      : '';
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...userKey(account.sub), ...this.indexOf(account), ...account },
+                ConditionExpression: `attribute_exists(pk)${unchanged}`,
+                ExpressionAttributeValues: previous?.updatedAt ? { ':prev': previous.updatedAt } : undefined,
+              },
+            },
+            ...stale.map((sk) => ({
+              Delete: { TableName: this.table, Key: { pk: `USER#${account.sub}`, sk } },
+            })),
+            ...wanted.map((Item) => ({ Put: { TableName: this.table, Item } })),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new ConflictError('account changed meanwhile');
+      throw err;
+    }
+  }
+
+  /** Sort keys of the post memberships an account holds now. */
+  private async postKeysOf(sub: string): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':p': `USER#${sub}`, ':s': 'POST#' },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) keys.push(String(item.sk));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  /**
+   * Gives an account that has no phone yet a phone number with its uniqueness guard (demo staff of
+   * a `.data/` seeded before staff had numbers), and its post memberships. False when taken.
+   */
+  async addPhone(account: Account, phone: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...phoneKey(phone), sub: account.sub },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: userKey(account.sub),
+                UpdateExpression: 'SET phone = :p',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(phone)',
+                ExpressionAttributeValues: { ':p': phone },
+              },
+            },
+            ...postMemberships({ ...account, phone }).map((m) => ({
+              Put: { TableName: this.table, Item: postMembershipItem(m) },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
   }
 
   async setPasswordHash(sub: string, passwordHash: string): Promise<void> {

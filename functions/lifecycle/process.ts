@@ -642,7 +642,7 @@ export function supervise(
     const deadline = cal.deadlineWithPauses(new Date(s.acceptedAt), s.promisedDays, paused);
     deadlines.case = instant(deadline);
     if (running) {
-      const yellow = cal.yellowInstant(new Date(s.acceptedAt), deadline, config.yellow, paused);
+      const yellow = warnAt(cal, new Date(s.acceptedAt), deadline, config.yellow, paused);
       timers['case-yellow'] = { fireAt: instant(yellow) };
       timers['case-red'] = { fireAt: deadlines.case };
     }
@@ -653,12 +653,28 @@ export function supervise(
     const deadline = cal.deadlineWithPauses(start, step.limitDays, stepPauses);
     deadlines.step = instant(deadline);
     if (running) {
-      const yellow = cal.yellowInstant(start, deadline, config.yellow, stepPauses);
+      const yellow = warnAt(cal, start, deadline, config.yellow, stepPauses);
       timers['step-yellow'] = { fireAt: instant(yellow), stepId: step.id };
       timers['step-red'] = { fireAt: deadlines.step, stepId: step.id };
     }
   }
   return { deadlines, timers };
+}
+
+/**
+ * The yellow warning: the operator's threshold, but never before half the limit is used — with a
+ * one-day step, "1 working day left" would otherwise warn the moment the step begins.
+ */
+function warnAt(
+  cal: WorkingCalendar,
+  start: Date,
+  deadline: Date,
+  threshold: YellowThreshold,
+  paused: Interval[],
+) {
+  const configured = cal.yellowInstant(start, deadline, threshold, paused);
+  const halfway = cal.yellowInstant(start, deadline, { fraction: 0.5 }, paused);
+  return configured < halfway ? halfway : configured;
 }
 
 /** A timer that fires is acted on only if the case still wants exactly it (else it is stale). */

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { population } from '#infra/seed/registries.ts';
 import { call, eventually, login } from '../support/client.ts';
 
 const HALL = 'qiaocheng';
@@ -321,5 +322,43 @@ describe('time limits and e-supervision (dev clock)', () => {
       body: { action: 'reply', note: '已于当日办结，系人员请假所致' },
     });
     expect(reply.body.status).toBe('replied');
+  });
+});
+
+describe('filing for someone else', () => {
+  it('an agent files for a person who confirmed the mandate by SMS; the case shows both', async () => {
+    const agent = await login('daiban-xuege');
+    const filing = (forPerson: string) =>
+      call('POST', api('/cases'), {
+        token: agent,
+        body: { itemCode: itemFor.simple, forPerson },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+    expect((await filing('demo-zhangsan')).status).toBe(403);
+    const zhangsan = population[0];
+    const req = await call('POST', '/api/agent/mandates', {
+      token: agent,
+      body: { idNumber: zhangsan.idNumber, name: zhangsan.name, materialRef: 'SQWT-2026-0101' },
+    });
+    expect(req.status).toBe(201);
+    const sms = await eventually(async () => {
+      const out = await call('GET', '/api/dev/outbox');
+      return out.body.messages.find(
+        (m: any) => m.phoneNumber === '+8613800000001' && /验证码 \d{6}/.test(m.message),
+      );
+    }, 'the mandate code');
+    const code = /验证码 (\d{6})/.exec(sms.message)![1];
+    expect(
+      (await call('POST', `/api/agent/mandates/${req.body.id}/confirm`, { token: agent, body: { code } }))
+        .status,
+    ).toBe(200);
+    const filed = await filing('demo-zhangsan');
+    expect(filed.status).toBe(201);
+    const own = await detail(filed.body.caseNo);
+    expect(own).toMatchObject({ applicant: { name: '张三' }, agent: { name: '孙代办' } });
+    const mine = await call('GET', api('/cases'), { token: applicant });
+    expect(mine.body.cases.some((c: any) => c.caseNo === filed.body.caseNo)).toBe(true);
+    const agents = await call('GET', api('/cases'), { token: agent });
+    expect(agents.body.cases.some((c: any) => c.caseNo === filed.body.caseNo)).toBe(true);
   });
 });
