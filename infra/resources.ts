@@ -3,7 +3,7 @@
  * (infra/local) both read this file, so what runs locally is what deploys.
  *
  * Naming contract for handlers: every resource reaches a handler as an environment variable
- * named by `envVarFor` (table `cases` → CASES_TABLE, topic `sms` → SMS_TOPIC_ARN, …).
+ * named by `envVarFor` (table `cases` → CASES_TABLE, topic `alerts` → ALERTS_TOPIC_ARN, …).
  * Hall routes are served under `/api/halls/<hallId>`; platform routes under `/api`.
  */
 
@@ -42,10 +42,12 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   memoryMb?: number;
   tables?: Record<string, Access>;
-  /** Tables of the platform stack a hall function reads (e.g. the catalogue when filing). */
-  platformTables?: Record<string, Access>;
+  /** Tables of the platform stack a hall function reads by key (e.g. the catalogue when filing). */
+  platformTables?: Record<string, 'read'>;
   buckets?: Record<string, Access>;
   topics?: string[];
+  /** Sends SMS straight to phone numbers (SNS Publish with PhoneNumber). */
+  sms?: boolean;
   /** State machines this function starts executions of. */
   starts?: string[];
   /** State machines whose task tokens this function answers (SendTaskSuccess/Failure). */
@@ -137,7 +139,6 @@ export const hallResources: StackResources = {
     materials: { browserUploads: true, doc: 'Application materials and results, key <caseNo>/<materialId>' },
   },
   topics: {
-    sms: { doc: 'Transactional SMS to applicants and staff (SMS messages are published by phone number)' },
     alerts: { doc: 'E-supervision alerts fanned out to supervisors' },
   },
   stateMachines: {
@@ -228,7 +229,7 @@ export const hallResources: StackResources = {
       entry: 'functions/notify/case-stream.ts',
       description: 'Cases table stream: SMS for each new process event',
       tables: { cases: 'write' },
-      topics: ['sms'],
+      sms: true,
     },
   },
   routes: [
@@ -336,23 +337,24 @@ export const platformResources: StackResources = {
     registerPerson: {
       entry: 'functions/identity/register.ts',
       description: '自然人注册: real-name verified person account, all or nothing',
-      tables: { accounts: 'write', catalogue: 'read' },
+      tables: { accounts: 'write' },
       memoryMb: 1024,
     },
     myAccount: {
       entry: 'functions/identity/account.ts',
       description: '我的账户, and switching "act as enterprise"',
-      tables: { accounts: 'write', catalogue: 'read' },
+      tables: { accounts: 'write' },
     },
     enterprises: {
       entry: 'functions/identity/enterprises.ts',
       description: '法人: register an enterprise (legal representative), authorise persons',
-      tables: { accounts: 'write', catalogue: 'read' },
+      tables: { accounts: 'write' },
     },
     agentMandates: {
       entry: 'functions/identity/mandates.ts',
       description: '代办: an agent asks a person for a mandate (SMS code) and confirms it',
-      tables: { accounts: 'write', catalogue: 'read' },
+      tables: { accounts: 'write' },
+      sms: true,
     },
     accountsAdmin: {
       entry: 'functions/identity/admin.ts',

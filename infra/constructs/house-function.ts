@@ -165,8 +165,18 @@ function grantAll(
     access === 'write' ? table.grantReadWriteData(fn) : table.grantReadData(fn);
   for (const [id, access] of Object.entries(spec.tables ?? {}))
     grantTable(need(refs.tables, id, 'table', functionId), access);
-  for (const [id, access] of Object.entries(spec.platformTables ?? {}))
-    grantTable(need(refs.platformTables, id, 'platform table', functionId), access);
+  // A hall reads records of the platform's tables by key (an item, an account, a mandate): key
+  // lookups on the table itself, none of its indexes, and never writes.
+  for (const id of Object.keys(spec.platformTables ?? {})) {
+    const table = need(refs.platformTables, id, 'platform table', functionId);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    if (table.encryptionKey) table.encryptionKey.grantDecrypt(role);
+  }
   for (const [id, access] of Object.entries(spec.buckets ?? {})) {
     const bucket = need(refs.buckets, id, 'bucket', functionId);
     // Objects only, and only the verbs a presigned GET/PUT or a result upload needs: the
@@ -181,6 +191,15 @@ function grantAll(
       bucket.encryptionKey.grant(role, 'kms:Decrypt', ...(access === 'write' ? ['kms:GenerateDataKey'] : []));
   }
   for (const id of spec.topics ?? []) need(refs.topics, id, 'topic', functionId).grantPublish(fn);
+  if (spec.sms) {
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'SMS are published straight to phone numbers, and SNS has no resource ARN for a phone number: ' +
+        'sns:Publish on * is the only way (the function publishes to no topic of its own).',
+    );
+  }
   for (const id of spec.starts ?? [])
     need(refs.stateMachines, id, 'state machine', functionId).grantStartExecution(fn);
   for (const id of spec.answers ?? [])

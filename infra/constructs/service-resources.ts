@@ -416,9 +416,6 @@ export class ServiceResources extends Construct {
     const spec = this.props.resources.functions[fnId];
     const tables = [
       ...Object.keys(spec.tables ?? {}).map((t) => [this.tables[t], this.props.resources.tables[t]] as const),
-      ...Object.keys(spec.platformTables ?? {}).map(
-        (t) => [this.props.platformTables?.[t], platformResources.tables[t]] as const,
-      ),
     ];
     for (const [table, tableSpec] of tables) {
       const cfn = table?.node.defaultChild as CfnTable | undefined;

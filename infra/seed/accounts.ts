@@ -1,7 +1,8 @@
 /**
  * Demo accounts of the local cloud, one for every role and every hall, all with the same
  * password so a newcomer can try each. Staff accounts are made for the departments that handle
- * the most items of each hall, three posts each (受理/审查/决定). Listed at /dev/ and in the README.
+ * the most items of each hall, three posts each (受理/审查/决定), each with a demo mobile for the
+ * SMS of new tasks and alerts (`staffPhone`). Listed at /dev/ and in the README.
  * The local cloud stores them in the accounts table (infra/local/oidc/seed.ts) with exactly these
  * claims, so signing in through the identity provider or POST /api/dev/token gives the same token.
  */
@@ -19,6 +20,8 @@ export interface DemoAccount {
   dept?: string;
   deptName?: string;
   posts?: string[];
+  /** Mainland mobile (applicants, the agent, staff): SMS goes here, shown on the dev page. */
+  phone?: string;
   /** Claims of the access token (as the identity provider would issue them). */
   claims: Record<string, unknown>;
   /** Persons: the resident ID of their population record (infra/seed/registries.ts). */
@@ -48,6 +51,13 @@ const POSTS = [
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
 
+/**
+ * Demo staff mobiles: 139 and the staff member's 8-digit number in the order of this list
+ * (13900000001, 13900000002, …). Distinct from each other and from the registry's people
+ * (1380000000x, 1391234xxxx), and not in the population registry, so nobody can register them.
+ */
+export const staffPhone = (serial: number) => `139${String(serial).padStart(8, '0')}`;
+
 export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): DemoAccount[] {
   const accounts: DemoAccount[] = [
     applicant('zhangsan', '张三', '13800000001', population[0].idNumber),
@@ -59,6 +69,7 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
       name: '孙代办',
       hall: 'qiaocheng',
       idNumber: population[2].idNumber,
+      phone: '13800000009',
       agentPoint: '薛阁街道代办点',
       village: '薛阁街道',
       claims: {
@@ -111,7 +122,8 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
     for (const dept of top) {
       const short = dept.code.split('-').slice(1).join('-');
       for (const { post, suffix, title } of POSTS) {
-        const name = `${SURNAMES[n++ % SURNAMES.length]}${title}`;
+        const name = `${SURNAMES[n % SURNAMES.length]}${title}`;
+        const phone = staffPhone(++n);
         const username = `${hall.id}-${short}-${suffix}`;
         accounts.push({
           username,
@@ -122,10 +134,12 @@ export function demoAccounts(departments: DeptRef[], staffDeptsPerHall = 3): Dem
           dept: dept.code,
           deptName: dept.name,
           posts: postsOf(post),
+          phone,
           claims: {
             sub: `demo-${username}`,
             name,
             roles: ['staff'],
+            phone_number: phone,
             hall: hall.id,
             dept: dept.code,
             posts: postsOf(post),
@@ -145,6 +159,7 @@ function applicant(username: string, name: string, phone: string, idNumber: stri
     role: 'applicant',
     name,
     idNumber,
+    phone,
     claims: { sub: `demo-${username}`, name, roles: ['applicant'], phone_number: phone, verified: 'true' },
   };
 }

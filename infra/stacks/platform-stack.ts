@@ -6,18 +6,37 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
   UserPoolClientIdentityProvider,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { ACCOUNT_SUB_ATTRIBUTE } from '../../functions/identity/cognito.ts';
+import { HouseFunction } from '../constructs/house-function.ts';
 import { acknowledge } from '../constructs/nag.ts';
 import { type AuthConfig, ServiceResources } from '../constructs/service-resources.ts';
-import { platformResources } from '../resources.ts';
+import { type FunctionSpec, platformResources } from '../resources.ts';
+
+/**
+ * The Cognito pre-token-generation trigger: our claims (roles, hall, dept, posts, …) from the
+ * accounts table into every access token. Not in `platformResources` because it exists only with
+ * the user pool (the local cloud's identity provider puts the claims in itself) and has no route.
+ */
+export const preTokenSpec: FunctionSpec = {
+  entry: 'functions/identity/cognito-pre-token.ts',
+  description: 'Cognito pre-token generation: account claims into access tokens',
+  memoryMb: 256,
+  timeoutSeconds: 5,
+};
 
 export interface PlatformStackProps extends StackProps {
   /** An external OIDC issuer (e.g. the provincial identity platform); none → Cognito. */
@@ -62,6 +81,15 @@ export class PlatformStack extends Stack {
         // Plus tier for threat protection (compromised credentials, adaptive authentication):
         // a public login page of a government portal is a credential-stuffing target.
         featurePlan: FeaturePlan.PLUS,
+        // Which account a Cognito user is (functions/identity/cognito.ts): set by our own code
+        // only, never by the user — the app client below may not write it.
+        customAttributes: {
+          [ACCOUNT_SUB_ATTRIBUTE.replace(/^custom:/, '')]: new StringAttribute({
+            minLen: 1,
+            maxLen: 64,
+            mutable: false,
+          }),
+        },
         standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
@@ -95,6 +123,8 @@ export class PlatformStack extends Stack {
           logoutUrls: redirect('/'),
         },
         supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+        // Standard attributes only: by default a client may write every attribute, custom ones too.
+        writeAttributes: new ClientAttributes().withStandardAttributes({ phoneNumber: true, fullname: true }),
         preventUserExistenceErrors: true,
         accessTokenValidity: Duration.hours(1),
         idTokenValidity: Duration.hours(1),
@@ -120,5 +150,25 @@ export class PlatformStack extends Stack {
       auth: this.auth,
       portalOrigins: props.portalOrigins,
     });
+
+    if (this.userPool) this.addPreTokenTrigger(this.userPool);
+  }
+
+  /** Claims at every sign-in and refresh; V2_0 (access token customisation) needs Essentials or Plus. */
+  private addPreTokenTrigger(pool: UserPool) {
+    const accounts = this.service.tables.accounts;
+    const trigger = new HouseFunction(this, 'PreTokenGeneration', {
+      functionId: 'preTokenGeneration',
+      spec: preTokenSpec,
+      refs: { tables: {}, buckets: {}, topics: {}, stateMachines: {} },
+      serviceName: 'platform',
+      environment: { ACCOUNTS_TABLE: accounts.tableName },
+    });
+    // One profile read by key: GetItem on the table only (grantReadData would add Query, Scan and
+    // every index, of a table holding ID numbers and phones).
+    trigger.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [accounts.tableArn] }),
+    );
+    pool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, trigger.fn, LambdaVersion.V2_0);
   }
 }

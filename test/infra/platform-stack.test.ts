@@ -1,8 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_SUB_ATTRIBUTE } from '../../functions/identity/cognito.ts';
 import { halls } from '../../infra/halls.ts';
-import { platformResources } from '../../infra/resources.ts';
+import { envVarFor, platformResources } from '../../infra/resources.ts';
 import { callbackPath } from '../../infra/stacks/index.ts';
+import { preTokenSpec } from '../../infra/stacks/platform-stack.ts';
 import { fakeSite, portalOrigin, SYNTH_TIMEOUT, synthApp } from './fixture.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -68,15 +70,70 @@ describe('Platform stack', () => {
     }
   });
 
-  it('every function: nodejs22.x on arm64, no hall variables', () => {
+  it('every function: nodejs22.x on arm64, no hall variables, exactly the tables its spec names', () => {
     const functions = ofType(platform, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(Object.keys(platformResources.functions).length);
+    // The spec's functions plus the Cognito pre-token trigger.
+    expect(functions).toHaveLength(Object.keys(platformResources.functions).length + 1);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Environment.Variables.HALL_ID).toBeUndefined();
-      expect(fn.Properties.Environment.Variables.CATALOGUE_TABLE).toBeDefined();
     }
+    for (const [id, spec] of Object.entries(platformResources.functions)) {
+      const found = functions.filter(([, fn]) => fn.Properties.Description === spec.description);
+      expect(found, id).toHaveLength(1);
+      const vars = found[0][1].Properties.Environment.Variables;
+      for (const table of Object.keys(platformResources.tables)) {
+        const named = table in (spec.tables ?? {});
+        expect(vars[envVarFor('table', table)] !== undefined, `${id} ${table}`).toBe(named);
+      }
+    }
+  });
+
+  it('only the operators’ admin function reads the catalogue among the identity functions', () => {
+    const identity = Object.entries(platformResources.functions).filter(([, f]) =>
+      f.entry.startsWith('functions/identity/'),
+    );
+    expect(identity.filter(([, f]) => f.tables?.catalogue).map(([id]) => id)).toEqual(['accountsAdmin']);
+  });
+
+  it('Cognito pre-token generation (V2_0) puts account claims into access tokens, reading one item', () => {
+    const [[triggerId, trigger]] = ofType(platform, 'AWS::Lambda::Function').filter(
+      ([, fn]) => fn.Properties.Description === preTokenSpec.description,
+    );
+    expect(trigger.Properties.Environment.Variables.ACCOUNTS_TABLE).toBeDefined();
+    platform.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+          LambdaVersion: 'V2_0',
+        },
+      },
+      // V2_0 needs the Essentials or Plus plan.
+      UserPoolTier: 'PLUS',
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: ACCOUNT_SUB_ATTRIBUTE.replace(/^custom:/, ''), Mutable: false }),
+      ]),
+    });
+    platform.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+    });
+    // The link to the account is ours to set: the portal's client may not write it.
+    const [[, client]] = ofType(platform, 'AWS::Cognito::UserPoolClient');
+    expect(client.Properties.WriteAttributes).toBeDefined();
+    expect(client.Properties.WriteAttributes).not.toContain(ACCOUNT_SUB_ATTRIBUTE);
+    // Its role: its own logs and GetItem on the accounts table, nothing else.
+    const roleId = trigger.Properties.Role['Fn::GetAtt'][0];
+    const policies = ofType(platform, 'AWS::IAM::Policy').filter(([, p]) =>
+      p.Properties.Roles.some((r: any) => r.Ref === roleId),
+    );
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const dynamo = statements.filter((st: any) => JSON.stringify(st.Action).includes('dynamodb'));
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0].Action).toBe('dynamodb:GetItem');
+    expect(JSON.stringify(dynamo[0].Resource)).toContain('AccountsTable');
+    expect(JSON.stringify(dynamo[0].Resource)).not.toContain('index');
   });
 
   it(
@@ -85,6 +142,8 @@ describe('Platform stack', () => {
       const { stacks } = synthApp({ oidc: { issuer: 'https://id.ah.gov.cn', audience: ['portal'] } });
       const t = Template.fromStack(stacks.platform);
       t.resourceCountIs('AWS::Cognito::UserPool', 0);
+      // No user pool, no trigger.
+      t.resourceCountIs('AWS::Lambda::Function', Object.keys(platformResources.functions).length);
       Template.fromStack(stacks.halls.city).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
         JwtConfiguration: { Issuer: 'https://id.ah.gov.cn', Audience: ['portal'] },
       });

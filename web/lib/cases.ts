@@ -3,9 +3,7 @@
  * progress, alerts, filing), the action names and their inputs, and how times and deadlines are
  * worded. Pure (no React), so pages and tests share one reading.
  *
- * The action, special-procedure and delivery lists repeat functions/lifecycle/process.ts on purpose:
- * importing that module would tie the page bundles to server code. test/e2e/lifecycle.test.ts checks
- * the two stay identical.
+ * The action, special-procedure and delivery lists are those of functions/lifecycle/process.ts.
  */
 import type { Hall } from './api.ts';
 
@@ -134,26 +132,10 @@ export interface FiledCase {
 // ---------------------------------------------------------------------------------------------
 // Actions
 
-/** Names of the actions as the staff console words them (same as process.ts ACTION_NAMES). */
-export const ACTION_NAMES: Record<string, string> = {
-  prereview: '网上预受理',
-  accept: '受理',
-  refuse: '不予受理',
-  correct: '一次性告知补正',
-  supplement: '补交材料',
-  'accept-supplement': '补交受理',
-  pass: '审查通过',
-  'special-start': '启动特别程序',
-  'special-result': '登记特别程序结果',
-  approve: '准予（办结）',
-  deny: '不予许可（办结）',
-  deliver: '领取登记',
-  withdraw: '撤回申请',
-  'deem-accept': '视为受理',
-};
+// The action names and lists of the lifecycle rules themselves (process.ts has no runtime imports).
+export { ACTION_NAMES, DELIVERY_METHODS, SPECIAL_TYPES } from '../../functions/lifecycle/process.ts';
 
-export const SPECIAL_TYPES = ['听证', '招标', '拍卖', '检验', '检测', '检疫', '鉴定', '专家评审'] as const;
-export const DELIVERY_METHODS = ['自取', '邮寄', '电子'] as const;
+import { ACTION_NAMES, DELIVERY_METHODS, SPECIAL_TYPES } from '../../functions/lifecycle/process.ts';
 
 /** Which inputs each action needs; the API refuses the action (422) without the required ones. */
 export type ActionInputKind = 'note' | 'reason' | 'items' | 'special' | 'result' | 'remedy' | 'method';
@@ -189,7 +171,7 @@ export const WEIGHTY_ACTIONS = new Set(['refuse', 'deny', 'withdraw']);
 /** 审查 steps pass as 审查通过, others (联办 review of a deciding department …) as 同意. */
 export function actionLabel(action: string, task?: Pick<CaseTaskView, 'name' | 'post'>): string {
   if (action === 'pass' && task && task.name !== '审查' && task.post !== '审查') return '同意';
-  return ACTION_NAMES[action] ?? action;
+  return (ACTION_NAMES as Record<string, string>)[action] ?? action;
 }
 
 export interface ActionBody {

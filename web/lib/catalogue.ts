@@ -3,84 +3,28 @@
  * /api/suggest and /api/departments, the theme and level lists, and the mapping between the search
  * page's URL and the API query. Pure (no React), so pages and tests share one reading.
  *
- * The theme lists repeat functions/catalogue/model.ts on purpose: importing that module would pull
- * zod into every page bundle. test/e2e/catalogue.test.ts checks the two stay identical.
+ * The theme lists come from functions/catalogue/vocabulary.ts (no zod), so portal and catalogue agree.
  */
+
+import {
+  ENTERPRISE_THEMES,
+  LEVEL_NAMES,
+  LEVELS,
+  type Level,
+  PERSON_THEMES,
+} from '../../functions/catalogue/vocabulary.ts';
 import type { Audience, ItemSummary } from './api.ts';
 
-export const PERSON_THEMES = [
-  '生育收养',
-  '户籍',
-  '教育科研',
-  '入伍服役',
-  '就业创业',
-  '设立变更',
-  '准营准办',
-  '职业资格',
-  '行政缴费',
-  '婚姻登记',
-  '优待抚恤',
-  '规划建设',
-  '住房保障',
-  '社会保障',
-  '证件',
-  '交通出行',
-  '出入境',
-  '消费维权',
-  '公共安全',
-  '司法公证',
-  '知识产权',
-  '医疗卫生',
-  '离职退休',
-  '死亡殡葬',
-  '公用事业',
-] as const;
-
-export const ENTERPRISE_THEMES = [
-  '设立变更',
-  '准营准办',
-  '资质认证',
-  '年检年审',
-  '税收财务',
-  '人力资源',
-  '社保',
-  '投资审批',
-  '融资信贷',
-  '商贸',
-  '招标拍卖',
-  '涉外',
-  '农林牧渔',
-  '国土规划建设',
-  '交通运输',
-  '环保',
-  '医疗',
-  '科创',
-  '文教',
-  '知识产权',
-  '质量技术',
-  '安全生产',
-  '公安消防',
-  '公用事业',
-  '法人注销',
-] as const;
+export { ENTERPRISE_THEMES, LEVEL_NAMES, LEVELS, type Level, PERSON_THEMES };
 
 const ALL_THEMES = new Set<string>([...PERSON_THEMES, ...ENTERPRISE_THEMES]);
 
-export const LEVELS = ['city', 'county', 'town', 'village'] as const;
-export type Level = (typeof LEVELS)[number];
 /** Short words for filters and badges (市级/县级/乡镇/村), as people say them. */
 export const LEVEL_WORDS: Record<Level, string> = {
   city: '市级',
   county: '县级',
   town: '乡镇',
   village: '村',
-};
-/** Full words for the flowchart, where the level of each step matters. */
-export const LEVEL_NAMES: Record<Level, string> = {
-  city: '市级',
-  county: '县级',
-  town: '乡镇（街道）级',
-  village: '村（社区）级',
 };
 
 export const AUDIENCE_WORDS: Record<Audience, string> = { person: '个人', enterprise: '企业' };

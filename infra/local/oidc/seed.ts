@@ -56,6 +56,15 @@ export async function seedIdentity(store: AccountStore, demo: DemoAccount[], now
       }
     }),
   );
+  // A `.data/` seeded before demo staff had mobiles: give them theirs (and their directory entries).
+  await Promise.all(
+    demo.map(async (d, i) => {
+      const account = present[i];
+      if (!account?.demo || account.phone || !d.phone) return;
+      if (!(await store.addPhone(account, d.phone)))
+        console.warn(`[identity] demo account ${d.username}: phone ${d.phone} already taken`);
+    }),
+  );
   const zhangsan = demo.find((d) => d.username === 'zhangsan');
   const company = legalPersons[0];
   if (zhangsan && !(await store.getEnterprise(company.uscc))) {

@@ -3,8 +3,12 @@
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { completeLogin, landingFor } from '../../../lib/auth.ts';
+import { destinationAfterLogin } from './destination.ts';
 
-/** The OIDC redirect: exchanges the code, then staff go to /staff/, supervisors to /supervise/. */
+/**
+ * The OIDC redirect: exchanges the code, then back to the page the sign-in started from, or for a
+ * plain sign-in to the role's landing page (staff /staff/, supervisors /supervise/).
+ */
 export function Callback() {
   const [error, setError] = useState<string>();
   const done = useRef(false);
@@ -14,9 +18,7 @@ export function Callback() {
     done.current = true;
     completeLogin(new URL(window.location.href))
       .then(({ returnTo, claims }) => {
-        const roles = claims.roles ?? [];
-        const official = roles.includes('staff') || roles.includes('supervisor');
-        window.location.replace(official || returnTo === '/account/' ? landingFor(roles) : returnTo);
+        window.location.replace(destinationAfterLogin(returnTo, claims.roles ?? [], landingFor));
       })
       .catch((err: Error) => setError(err.message || '登录未完成，请重新登录'));
   }, []);
