@@ -227,8 +227,10 @@ export const hallResources: StackResources = {
     },
     caseStream: {
       entry: 'functions/notify/case-stream.ts',
-      description: 'Cases table stream: SMS for each new process event',
+      description:
+        'Cases table stream: SMS to the applicant on each process event, to staff on new tasks and alerts',
       tables: { cases: 'write' },
+      platformTables: { accounts: 'read' },
       sms: true,
     },
   },

@@ -1,14 +1,16 @@
 /**
- * Cases table stream → SMS. Each new process event that the applicant must hear about becomes one
- * SMS, recorded in the outbox first (a conditional put, so a replayed stream record never sends
- * twice). Sending happens after the case changed, so a failure never blocks or rolls back the case.
+ * Cases table stream → SMS. A new process event the applicant must hear about, a new task in a
+ * staff queue and a new e-supervision alert each become SMS, recorded in the outbox first (a
+ * conditional put, so a replayed stream record never sends twice). Sending happens after the case
+ * changed, so a failure never blocks or rolls back the case.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { CaseEvent } from '#functions/cases/model.ts';
-import { getCase } from '#functions/cases/store.ts';
+import { type AlertRecord, getCase, type TaskRecord } from '#functions/cases/store.ts';
+import { staffPhones } from '#functions/identity/directory.ts';
 import { dynamo, env, sns } from '#lib/aws.ts';
 import { now } from '#lib/clock.ts';
 import { logger } from '#lib/http.ts';
@@ -30,14 +32,15 @@ export function templateFor(event: Pick<CaseEvent, 'type' | 'outcome'>): SmsTemp
   }
 }
 
-async function claimOutbox(caseNo: string, seq: number, phone: string, message: string): Promise<boolean> {
+/** Claim the outbox record `key` for one recipient; false if this message was already sent. */
+async function claimOutbox(caseNo: string, key: string, phone: string, message: string): Promise<boolean> {
   try {
     await dynamo.send(
       new PutCommand({
         TableName: env('CASES_TABLE'),
         Item: {
           pk: `CASE#${caseNo}`,
-          sk: `SMS#${String(seq).padStart(4, '0')}#${phone}`,
+          sk: `SMS#${key}#${phone}`,
           phone,
           message,
           status: 'pending',
@@ -55,12 +58,12 @@ async function claimOutbox(caseNo: string, seq: number, phone: string, message: 
   }
 }
 
-async function markOutbox(caseNo: string, seq: number, phone: string, fields: Record<string, unknown>) {
+async function markOutbox(caseNo: string, key: string, phone: string, fields: Record<string, unknown>) {
   const names = Object.keys(fields);
   await dynamo.send(
     new UpdateCommand({
       TableName: env('CASES_TABLE'),
-      Key: { pk: `CASE#${caseNo}`, sk: `SMS#${String(seq).padStart(4, '0')}#${phone}` },
+      Key: { pk: `CASE#${caseNo}`, sk: `SMS#${key}#${phone}` },
       UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
       ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
@@ -68,49 +71,89 @@ async function markOutbox(caseNo: string, seq: number, phone: string, fields: Re
   );
 }
 
+/** Send one message to one phone once: outbox first, then SNS; the outbox keeps the outcome. */
+async function send(caseNo: string, key: string, phone: string, message: string): Promise<boolean> {
+  if (!(await claimOutbox(caseNo, key, phone, message))) return true;
+  try {
+    const out = await sns.send(
+      new PublishCommand({
+        PhoneNumber: toE164(phone),
+        Message: message,
+        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+      }),
+    );
+    await markOutbox(caseNo, key, phone, {
+      status: 'sent',
+      messageId: out.MessageId,
+      sentAt: now().toISOString(),
+    });
+    return true;
+  } catch (err) {
+    logger.warn('sms failed', { caseNo, key, error: (err as Error).message });
+    await markOutbox(caseNo, key, phone, { status: 'failed', error: (err as Error).message });
+    return false;
+  }
+}
+
+let directory: ((q: { hall: string; dept: string; post: string }) => Promise<string[]>) | undefined;
+/** Mobiles of the active staff holding a post in a department of this hall. */
+function staffOf(dept: string, post: string): Promise<string[]> {
+  directory ??= (q) => staffPhones(dynamo, env('ACCOUNTS_TABLE'), q);
+  return directory({ hall: env('HALL_ID'), dept, post });
+}
+
+const ALERT_LABELS = { yellow: '黄牌预警', red: '红牌超期', finding: '流程提示' } as const;
+
+/** The messages one new stream item calls for: [outbox key, phones, text]. */
+async function messagesFor(item: Record<string, unknown>): Promise<[string, string[], string][]> {
+  const sk = String(item.sk);
+  const caseNo = String(item.caseNo);
+  if (sk.startsWith('EVT#')) {
+    const e = item as unknown as CaseEvent;
+    const template = templateFor(e);
+    const c = template ? await getCase(caseNo) : undefined;
+    if (!template || !c?.applicant.phone) return [];
+    const text = renderSms(template, {
+      itemName: c.itemName,
+      caseNo,
+      queryCode: c.queryCode,
+      promisedDays: c.promisedDays,
+      reason: e.note,
+      items: e.note?.replace(/^请补交：/, ''),
+      type: e.outcome,
+      days: /预计需要 (\d+) 个工作日/.exec(e.note ?? '')?.[1],
+      phone: '12345',
+    });
+    return [[String(e.seq).padStart(4, '0'), [c.applicant.phone], text]];
+  }
+  if (sk.startsWith('TASK#') && item.kind === 'staff') {
+    const t = item as unknown as TaskRecord;
+    const text = renderSms('newTask', { itemName: t.itemName, caseNo, task: t.name });
+    return [[`T#${t.id}#${t.since}`, await staffOf(t.dept!, t.post), text]];
+  }
+  if (sk.startsWith('ALERT#')) {
+    const a = item as unknown as AlertRecord;
+    const text = renderSms('alert', {
+      label: ALERT_LABELS[a.severity],
+      itemName: a.itemName,
+      caseNo,
+      note: a.note,
+    });
+    return [[`A#${a.alertId}`, await staffOf(a.dept, a.post), text]];
+  }
+  return [];
+}
+
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   let failed = 0;
   for (const record of event.Records) {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
     const item = unmarshall(record.dynamodb.NewImage as Parameters<typeof unmarshall>[0]);
-    if (typeof item.sk !== 'string' || !item.sk.startsWith('EVT#')) continue;
-    const caseEvent = item as CaseEvent & { caseNo: string };
-    const template = templateFor(caseEvent);
-    if (!template) continue;
-    const c = await getCase(caseEvent.caseNo);
-    const phone = c?.applicant.phone;
-    if (!c || !phone) continue;
-    const message = renderSms(template, {
-      itemName: c.itemName,
-      caseNo: c.caseNo,
-      queryCode: c.queryCode,
-      promisedDays: c.promisedDays,
-      reason: caseEvent.note,
-      items: caseEvent.note?.replace(/^请补交：/, ''),
-      type: caseEvent.outcome,
-      days: /预计需要 (\d+) 个工作日/.exec(caseEvent.note ?? '')?.[1],
-      phone: '12345',
-    });
-    if (!(await claimOutbox(c.caseNo, caseEvent.seq, phone, message))) continue;
-    try {
-      const out = await sns.send(
-        new PublishCommand({
-          PhoneNumber: toE164(phone),
-          Message: message,
-          MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
-        }),
-      );
-      await markOutbox(c.caseNo, caseEvent.seq, phone, {
-        status: 'sent',
-        messageId: out.MessageId,
-        sentAt: now().toISOString(),
-      });
-    } catch (err) {
-      failed++;
-      logger.warn('sms failed', { caseNo: c.caseNo, seq: caseEvent.seq, error: (err as Error).message });
-      await markOutbox(c.caseNo, caseEvent.seq, phone, { status: 'failed', error: (err as Error).message });
+    for (const [key, phones, text] of await messagesFor(item)) {
+      for (const phone of phones) if (!(await send(String(item.caseNo), key, phone, text))) failed++;
     }
   }
-  // Failed messages stay 'failed' in the outbox; failing the batch makes the stream retry them.
+  // Failed messages stay 'failed' in the outbox; failing the batch makes the stream retry them
+  // (with backoff; the case itself moved on long ago).
   if (failed) throw new Error(`${failed} SMS failed`);
 }

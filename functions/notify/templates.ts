@@ -13,6 +13,9 @@ export const SMS_TEMPLATES = {
   approved: '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：准予。可选择窗口自取、邮寄或电子送达。',
   denied:
     '您申办的“{itemName}”（办件编号{caseNo}）已办结，结果：不予许可，理由：{reason}。您可依法申请行政复议或提起行政诉讼。',
+  // To staff
+  newTask: '您有一件新的待办：“{itemName}”（办件编号{caseNo}），环节：{task}，请登录工作台及时办理。',
+  alert: '电子监察{label}：“{itemName}”（办件编号{caseNo}）{note}，请登录工作台处理。',
 } as const;
 
 export type SmsTemplate = keyof typeof SMS_TEMPLATES;

@@ -13,7 +13,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type Access, envVarFor, type FunctionSpec } from '../resources.ts';
+import { type Access, envVarFor, type FunctionSpec, platformResources } from '../resources.ts';
 import { acknowledge } from './nag.ts';
 
 /** Repository root: entries in infra/resources.ts are relative to it. */
@@ -175,6 +175,16 @@ function grantAll(
         resources: [table.tableArn],
       }),
     );
+    // …and queries on the table's named indexes (e.g. the staff of a post), each by its own ARN.
+    const indexes = Object.keys(platformResources.tables[id]?.indexes ?? {});
+    if (indexes.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((name) => `${table.tableArn}/index/${name}`),
+        }),
+      );
+    }
     if (table.encryptionKey) table.encryptionKey.grantDecrypt(role);
   }
   for (const [id, access] of Object.entries(spec.buckets ?? {})) {

@@ -148,6 +148,9 @@ describe('the templates, start to end', () => {
     for (const e of d.events) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     await smsFor(caseNo, '已受理');
     await smsFor(caseNo, '结果：准予');
+    // Staff hear of each new task in their queue.
+    const taskSms = await smsFor(caseNo, '您有一件新的待办');
+    expect(taskSms.phoneNumber).toMatch(/^\+861\d{10}$/);
     const verify = await call('GET', api(`/cases/${caseNo}/verify`), { token: applicant });
     expect(verify.body).toMatchObject({ ok: true, events: 6 });
     const progress = await call('GET', api(`/progress?caseNo=${caseNo}&code=${queryCode}`));
@@ -296,6 +299,7 @@ describe('time limits and e-supervision (dev clock)', () => {
       'four alerts (step and case, yellow and red)',
     );
     expect(await severities()).toEqual(['case-red', 'case-yellow', 'step-red', 'step-yellow']);
+    await smsFor(caseNo, '电子监察红牌超期');
     const staff = await staffToken(t.dept, t.post);
     const queue = await call('GET', api('/tasks'), { token: staff });
     expect(queue.body.tasks.find((q: any) => q.caseNo === caseNo)).toMatchObject({ mark: 'red' });
