@@ -34,6 +34,7 @@ async function applicantOf(
   forPerson: string | undefined,
 ): Promise<{ applicant: Person; agent?: Person }> {
   if (!forPerson || forPerson === user.sub) {
+    if (!user.roles.includes('applicant')) throw httpErrors.forbidden('只有申请人可以在线申办');
     const enterprise = user.actingFor ? { uscc: user.actingFor.uscc, enterprise: user.actingFor.name } : {};
     return { applicant: { sub: user.sub, name: user.name, phone: user.phone, ...enterprise } };
   }

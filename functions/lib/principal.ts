@@ -38,7 +38,9 @@ function list(value: unknown): string[] {
 }
 
 export function principalFromClaims(claims: Record<string, unknown>): Principal | undefined {
-  const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
+  // Cognito cannot change `sub`; its pre-token trigger names our account in `account_sub` instead.
+  const subClaim = claims.account_sub ?? claims.sub;
+  const sub = typeof subClaim === 'string' && subClaim !== '' ? subClaim : undefined;
   if (!sub) return undefined;
   const roles = list(claims.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
   const str = (k: string) =>

