@@ -43,7 +43,7 @@ const login = async (username: string) =>
     .accessToken as string;
 
 async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
@@ -122,4 +122,4 @@ it('a waiting case completes after a restart, and its timers still fire', async 
   expect((await json('GET', `/api/halls/qiaocheng/cases/${caseNo}`, applicantAgain)).body.status).toBe(
     'approved',
   );
-});
+}, 180_000);

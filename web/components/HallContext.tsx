@@ -2,12 +2,13 @@
 
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import type { Hall } from '../lib/api.ts';
+import { useSession } from '../lib/auth.ts';
 import { useStoredHallId } from '../lib/prefs.ts';
 import { type Load, useApi } from '../lib/useApi.ts';
 
 interface HallState {
   halls: Load<Hall[]>;
-  /** The chosen hall: the stored one if it still exists, else the first (the city hall). */
+  /** The chosen hall: the stored one if it still exists, else the signed-in official's, else the first (the city hall). */
   hall: Hall | undefined;
   selectHall: (id: string) => void;
   reload: () => void;
@@ -19,6 +20,8 @@ const HallContext = createContext<HallState | null>(null);
 export function HallProvider({ children }: { children: ReactNode }) {
   const [answer, reload] = useApi<{ halls: Hall[] }>('/api/halls');
   const [storedId, setStoredId] = useStoredHallId();
+  // Staff, agents and hall supervisors work in one hall: it is their default until they choose.
+  const sessionHall = useSession()?.claims.hall;
 
   const halls = useMemo<Load<Hall[]>>(
     () =>
@@ -30,8 +33,9 @@ export function HallProvider({ children }: { children: ReactNode }) {
 
   const hall = useMemo(() => {
     if (halls.status !== 'ready') return undefined;
-    return halls.data.find((h) => h.id === storedId) ?? halls.data[0];
-  }, [halls, storedId]);
+    const find = (id: string | null | undefined) => (id ? halls.data.find((h) => h.id === id) : undefined);
+    return find(storedId) ?? find(sessionHall) ?? halls.data[0];
+  }, [halls, storedId, sessionHall]);
 
   const value = useMemo(
     () => ({ halls, hall, selectHall: setStoredId, reload }),

@@ -141,8 +141,12 @@ function slug(name: string): string {
     .replace(/[^a-z]/g, '');
 }
 
-/** Blank forms and samples are the province's standard ones, shared by every hall's implementation of a kind. */
-function parseMaterial(spec: string, fullyOnline: boolean, formKey: string): Material {
+/**
+ * One material from its spec (`name|flags`). Flag `f` marks a material with a standard blank form: its
+ * 空白表格 and 填写示例 are printable portal pages (web/app/forms) drawn for the item and the material's
+ * index, so every link on a guide opens a real page rather than a file nobody has uploaded.
+ */
+function parseMaterial(spec: string, fullyOnline: boolean, itemCode: string, index: number): Material {
   const [name, flags = ''] = spec.split('|');
   const gov = flags.includes('g');
   let form: Material['form'] = flags.includes('c') ? '复印件' : flags.includes('e') ? '电子' : '原件';
@@ -158,11 +162,15 @@ function parseMaterial(spec: string, fullyOnline: boolean, formKey: string): Mat
     source: gov ? '政府部门核发' : '申请人自备',
   };
   if (flags.includes('f')) {
-    m.blankForm = `/forms/${formKey}-${hash(name).toString(36)}.docx`;
-    m.sample = `/forms/${formKey}-${hash(name).toString(36)}-sample.pdf`;
+    // Same shape as routes.form in web/lib/routes.ts (the portal cannot be imported from here).
+    m.blankForm = `/forms/?code=${encodeURIComponent(itemCode)}&m=${index}`;
+    m.sample = `${m.blankForm}&sample=1`;
   }
   return m;
 }
+
+const materialsFor = (itemCode: string, specs: readonly string[], fullyOnline: boolean): Material[] =>
+  specs.map((spec, i) => parseMaterial(spec, fullyOnline, itemCode, i));
 
 interface HallCtx {
   hallId: string;
@@ -335,9 +343,9 @@ export function generate(): Catalogue {
     const fee = extra.fee;
     const tpl =
       promised === 0 ? 'instant' : jointDepts.length ? 'joint' : promised <= 5 ? 'simple' : 'standard';
-    const baseCode = String(baseIdx + 1).padStart(5, '0');
+    const code = `${dept.uscc}-${TYPE_CODE[type]}${String(baseIdx + 1).padStart(5, '0')}-000`;
     return {
-      code: `${dept.uscc}-${TYPE_CODE[type]}${baseCode}-000`,
+      code,
       name,
       type,
       hallId: ctx.hallId,
@@ -351,7 +359,7 @@ export function generate(): Catalogue {
       jointDepts,
       conditions: extra.cond ?? conditionsFor(base),
       legalBasis: basis,
-      materials: mats.map((m) => parseMaterial(m, fullyOnline, baseCode)),
+      materials: materialsFor(code, mats, fullyOnline),
       fees: fee
         ? { charged: true, standard: fee[0], basis: fee[1], onlinePayment: true }
         : { charged: false, standard: '不收费', basis: '', onlinePayment: false },
@@ -393,8 +401,9 @@ export function generate(): Catalogue {
             : promised <= 5
               ? 'simple'
               : 'standard';
+        const code = `${town.uscc}-${TYPE_CODE[ti2.type]}${String(900 + k).padStart(5, '0')}-${sub}`;
         out.push({
-          code: `${town.uscc}-${TYPE_CODE[ti2.type]}${String(900 + k).padStart(5, '0')}-${sub}`,
+          code,
           name: ti2.name,
           type: ti2.type,
           hallId: c.hallId,
@@ -413,7 +422,7 @@ export function generate(): Catalogue {
           jointDepts: [],
           conditions: `具有${t}户籍或在${t}居住的申请人，符合设定依据规定的条件。`,
           legalBasis: ti2.basis,
-          materials: ti2.materials.map((m) => parseMaterial(m, false, `t${k}`)),
+          materials: materialsFor(code, ti2.materials, false),
           fees: { charged: false, standard: '不收费', basis: '', onlinePayment: false },
           visits: ti2.visits,
           onlineDepth: ti2.depth,
@@ -432,8 +441,9 @@ export function generate(): Catalogue {
       villageItems.forEach((v, k) => {
         const dept = deptFor(ctx, v.dept);
         if (!dept) return;
+        const code = `${dept.uscc}-20${String(950 + k).padStart(5, '0')}-${sub}`;
         out.push({
-          code: `${dept.uscc}-20${String(950 + k).padStart(5, '0')}-${sub}`,
+          code,
           name: v.name,
           type: '公共服务',
           hallId: c.hallId,
@@ -447,7 +457,7 @@ export function generate(): Catalogue {
           jointDepts: [],
           conditions: `${t}辖区内行动不便或需要帮办的群众，可由村（社区）代办员持授权委托代为申请。`,
           legalBasis: v.basis,
-          materials: v.materials.map((m) => parseMaterial(m, false, `v${k}`)),
+          materials: materialsFor(code, v.materials, false),
           fees: { charged: false, standard: '不收费', basis: '', onlinePayment: false },
           visits: 1,
           onlineDepth: 3,

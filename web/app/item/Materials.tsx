@@ -80,14 +80,15 @@ export function Materials({
                   {m.note && <p className={styles.materialNote}>说明：{m.note}</p>}
                   {(m.blankForm || m.sample) && (
                     <p className={styles.materialLinks}>
+                      {/* Printable portal pages (/forms/), opened in this tab: elderly users lose new tabs. */}
                       {m.blankForm && (
-                        <a href={m.blankForm} download>
-                          下载空白表格<span className="visually-hidden">：{m.name}</span>
+                        <a href={m.blankForm} data-testid="blank-form-link">
+                          空白表格（可打印）<span className="visually-hidden">：{m.name}</span>
                         </a>
                       )}
                       {m.sample && (
-                        <a href={m.sample} target="_blank" rel="noopener">
-                          查看填写样例<span className="visually-hidden">：{m.name}（新窗口打开）</span>
+                        <a href={m.sample} data-testid="sample-form-link">
+                          填写示例<span className="visually-hidden">：{m.name}</span>
                         </a>
                       )}
                     </p>

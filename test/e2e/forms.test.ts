@@ -1,0 +1,250 @@
+/**
+ * Printable forms in a real browser: from a guide page, the 空白表格（可打印） and 填写示例 links open
+ * the form page (no 404s), which shows the material, the item, the department and the signature
+ * line; the sample carries the example values and says 填写示例; print media shows the sheet alone
+ * (no site header, footer or toolbar) and a blank form fits one A4 page. Unknown codes and indexes
+ * get a Chinese message. Screenshots (phone, desktop, care mode, print) and a PDF go to test/artifacts/.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS_DIR,
+  launchBrowser,
+  newContext,
+  openPage,
+  portalUrl,
+  screenshot,
+  type TestBrowser,
+} from './browser.ts';
+
+let tb: TestBrowser;
+
+beforeAll(async () => {
+  tb = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await tb?.close();
+});
+
+interface GuideMaterial {
+  name: string;
+  blankForm?: string;
+  sample?: string;
+}
+interface Guide {
+  item: { code: string; name: string; materials: GuideMaterial[] };
+  department: { name: string } | null;
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(portalUrl(path));
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** The guide of the item named exactly `name` (the search may rank others first). */
+async function guideOf(name: string, filters: Record<string, string> = {}): Promise<Guide> {
+  const r = await api<{ items: { code: string; name: string }[] }>(
+    `/api/items?${new URLSearchParams({ q: name, ...filters, limit: '10' })}`,
+  );
+  const hit = r.items.find((i) => i.name === name);
+  expect(hit, name).toBeDefined();
+  return api<Guide>(`/api/items/${encodeURIComponent(hit?.code ?? '')}`);
+}
+
+async function waitForSheet(page: Page): Promise<void> {
+  await page.getByTestId('form-sheet').waitFor({ timeout: 10_000 });
+}
+
+/** Pages in a PDF: one `/Type /Page` object per page (not `/Pages`). */
+function pdfPages(pdf: Buffer): number {
+  return pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0;
+}
+
+describe('printable forms', () => {
+  it('guide links open the blank form and the filled sample of the material', async () => {
+    const guide = await guideOf('居民身份证申领', { hallId: 'city' });
+    const index = guide.item.materials.findIndex((m) => m.blankForm);
+    expect(index, 'a material with a form').toBeGreaterThanOrEqual(0);
+    const material = guide.item.materials[index];
+    const { page, context, errors } = await openPage(
+      tb.browser,
+      portalUrl(`/item/?code=${encodeURIComponent(guide.item.code)}`),
+      { viewport: 'phone' },
+    );
+    try {
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      const links = page.locator('[data-testid="materials"] > li').nth(index);
+      const blankLink = links.getByTestId('blank-form-link');
+      expect((await blankLink.textContent())?.startsWith('空白表格（可打印）')).toBe(true);
+      expect(await blankLink.getAttribute('download')).toBeNull();
+
+      await blankLink.click();
+      await page.waitForURL(/\/forms\/\?/);
+      await waitForSheet(page);
+      const url = new URL(page.url());
+      expect(url.searchParams.get('code')).toBe(guide.item.code);
+      expect(url.searchParams.get('m')).toBe(String(index));
+      const sheet = page.getByTestId('form-sheet');
+      expect(await sheet.locator('h1').textContent()).toBe(material.name);
+      const meta = (await page.getByTestId('form-meta').textContent()) ?? '';
+      expect(meta).toContain(guide.item.name);
+      expect(meta).toContain(guide.department?.name);
+      const signatures = (await page.getByTestId('form-signatures').textContent()) ?? '';
+      expect(signatures).toContain('申请人（签字）');
+      expect(signatures).toContain('日期');
+      expect(await sheet.textContent()).toContain('公民身份号码');
+      // Blank: no example values, no sample badge.
+      expect(await page.getByTestId('sample-badge').count()).toBe(0);
+      expect(await sheet.textContent()).not.toContain('341602199001011234');
+      expect(await page.title()).toContain(material.name);
+      await screenshot(page, 'forms-blank-phone');
+
+      // Back to the guide, then its sample link.
+      await page.goBack();
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      const sampleLink = page
+        .locator('[data-testid="materials"] > li')
+        .nth(index)
+        .getByTestId('sample-form-link');
+      expect((await sampleLink.textContent())?.startsWith('填写示例')).toBe(true);
+      await sampleLink.click();
+      await page.waitForURL(/sample=1/);
+      await waitForSheet(page);
+      expect(await page.getByTestId('sample-badge').textContent()).toContain('填写示例');
+      const text = (await page.getByTestId('form-sheet').textContent()) ?? '';
+      for (const v of ['张三', '341602199001011234', '13800000001']) expect(text).toContain(v);
+      expect(await page.getByTestId('form-sheet').locator('h1').textContent()).toBe(material.name);
+      await screenshot(page, 'forms-sample-phone');
+
+      // The sample page offers the blank one back.
+      await page.getByTestId('form-other').click();
+      await page.waitForURL((u) => !u.searchParams.has('sample'));
+      await waitForSheet(page);
+      expect(await page.getByTestId('sample-badge').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('prints the sheet alone on A4: no header, footer or toolbar; a blank form fits one page', async () => {
+    const guide = await guideOf('最低生活保障申请（村级代办）', { level: 'village' });
+    const index = guide.item.materials.findIndex((m) => m.name === '代办委托书');
+    expect(index).toBeGreaterThanOrEqual(0);
+    const blankUrl = guide.item.materials[index].blankForm as string;
+    const { page, context, errors } = await openPage(tb.browser, portalUrl(blankUrl), {
+      viewport: 'desktop',
+    });
+    try {
+      await waitForSheet(page);
+      const text = (await page.getByTestId('form-sheet').textContent()) ?? '';
+      for (const w of ['委托人', '受托人', '委托事项', '委托期限']) expect(text).toContain(w);
+      expect(text).toContain(guide.item.name);
+      const signatures = (await page.getByTestId('form-signatures').textContent()) ?? '';
+      expect(signatures).toContain('委托人（签字）');
+      expect(signatures).toContain('受托人（签字）');
+      await expect.poll(() => page.locator('body > header').isVisible()).toBe(true);
+      await expect.poll(() => page.getByTestId('print-form').isVisible()).toBe(true);
+      await screenshot(page, 'forms-blank-desktop');
+
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('body > header').isVisible()).toBe(false);
+      expect(await page.locator('body > footer').isVisible()).toBe(false);
+      expect(await page.getByTestId('form-toolbar').isVisible()).toBe(false);
+      expect(await page.getByTestId('form-sheet').isVisible()).toBe(true);
+      const colours = await page.evaluate(() => {
+        const title = document.querySelector('[data-testid="form-sheet"] h1') as HTMLElement;
+        return {
+          body: getComputedStyle(document.body).backgroundColor,
+          title: getComputedStyle(title).color,
+        };
+      });
+      expect(colours).toEqual({ body: 'rgb(255, 255, 255)', title: 'rgb(0, 0, 0)' });
+      await screenshot(page, 'forms-blank-print');
+
+      // page.pdf() prints with the page's own @page rules (A4) and print CSS.
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      await mkdir(ARTIFACTS_DIR, { recursive: true });
+      await writeFile(join(ARTIFACTS_DIR, 'forms-blank.pdf'), pdf);
+      expect(pdfPages(pdf), 'a blank 委托书 prints on one A4 page').toBe(1);
+
+      // The household sample (table, account) prints too, marked 填写示例 on paper.
+      const apply = guide.item.materials.findIndex((m) => m.name === '最低生活保障申请书');
+      await page.emulateMedia({ media: 'screen' });
+      await page.goto(portalUrl(guide.item.materials[apply].sample as string), { waitUntil: 'networkidle' });
+      await waitForSheet(page);
+      const sample = (await page.getByTestId('form-sheet').textContent()) ?? '';
+      for (const w of ['共同生活的家庭成员', '发放账户', '张三', '341602199001011234'])
+        expect(sample).toContain(w);
+      await screenshot(page, 'forms-sample-desktop');
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('body > header').isVisible()).toBe(false);
+      expect(await page.getByTestId('sample-badge').isVisible()).toBe(true);
+      await screenshot(page, 'forms-sample-print');
+      const samplePdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      await writeFile(join(ARTIFACTS_DIR, 'forms-sample.pdf'), samplePdf);
+      expect(pdfPages(samplePdf)).toBeLessThanOrEqual(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('care mode on a phone: bigger text, the form still fits the width', async () => {
+    const guide = await guideOf('最低生活保障申请（村级代办）', { level: 'village' });
+    const m = guide.item.materials.find((x) => x.name === '最低生活保障申请书') as GuideMaterial;
+    const context = await newContext(tb.browser, 'phone');
+    await context.addInitScript("try{localStorage.setItem('bozhou.care','1')}catch(e){}");
+    const { page, errors } = await openPage(tb.browser, portalUrl(m.sample as string), { context });
+    try {
+      await waitForSheet(page);
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('20px');
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+      await screenshot(page, 'forms-sample-phone-care');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says in Chinese when the item or the material is not there', async () => {
+    const guide = await guideOf('居民身份证申领', { hallId: 'city' });
+    const { page, context } = await openPage(tb.browser, portalUrl('/forms/?code=NO-SUCH-ITEM-1&m=0'), {
+      viewport: 'phone',
+    });
+    try {
+      await page.getByTestId('form-missing').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('form-missing').textContent()).toContain('没有找到这个事项');
+
+      const past = guide.item.materials.length;
+      await page.goto(portalUrl(`/forms/?code=${encodeURIComponent(guide.item.code)}&m=${past}`), {
+        waitUntil: 'networkidle',
+      });
+      await page.getByTestId('form-missing').waitFor({ timeout: 10_000 });
+      const msg = (await page.getByTestId('form-missing').textContent()) ?? '';
+      expect(msg).toContain('没有找到这份表格');
+      expect(msg).toContain(`第 ${past + 1} 项`);
+      expect(await page.getByRole('link', { name: '返回办事指南' }).count()).toBe(1);
+
+      const plain = guide.item.materials.findIndex((m) => !m.blankForm);
+      await page.goto(portalUrl(`/forms/?code=${encodeURIComponent(guide.item.code)}&m=${plain}`), {
+        waitUntil: 'networkidle',
+      });
+      await page.getByTestId('form-missing').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('form-missing').textContent()).toContain('没有统一的空白表格');
+
+      await page.goto(portalUrl('/forms/'), { waitUntil: 'networkidle' });
+      await page.getByTestId('form-missing').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('form-missing').textContent()).toContain('缺少事项编码');
+    } finally {
+      await context.close();
+    }
+  });
+});
