@@ -29,8 +29,8 @@ export function timeline(events: CaseEvent[]) {
   }));
 }
 
-/** The progress answer (办件进度和结果查询): what the applicant may know, without personal data. */
-export function progressView(c: CaseRecord, events: CaseEvent[]) {
+/** A case in a list (我的办件): what it is, where it stands, its deadline. */
+export function caseSummary(c: CaseRecord) {
   return {
     caseNo: c.caseNo,
     itemName: c.itemName,
@@ -39,9 +39,16 @@ export function progressView(c: CaseRecord, events: CaseEvent[]) {
     statusName: STATUS_NAMES[c.status],
     currentStep: currentStepName(c),
     filedAt: beijingIso(c.filedAt),
+    deadline: beijingIso(c.deadlines?.case),
+  };
+}
+
+/** The progress answer (办件进度和结果查询): what the applicant may know, without personal data. */
+export function progressView(c: CaseRecord, events: CaseEvent[]) {
+  return {
+    ...caseSummary(c),
     acceptedAt: beijingIso(c.acceptedAt),
     promisedDays: c.promisedDays,
-    deadline: beijingIso(c.deadlines?.case),
     stepDeadline: beijingIso(c.deadlines?.step),
     deemedAcceptanceAt: beijingIso(c.deadlines?.deemAccept),
     pausedWorkingDays: c.deadlines?.pausedDays ?? 0,

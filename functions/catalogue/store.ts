@@ -54,8 +54,17 @@ async function batchWrite(
   requests: Record<string, unknown>[],
   onBatch?: (n: number) => void,
 ): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25);
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
+  // A few batches in flight at once: an import of a thousand items takes a second, not several.
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await writeBatch(batches[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(4, batches.length) }, worker));
+
+  async function writeBatch(batch: Record<string, unknown>[]) {
+    let pending = batch;
     const size = pending.length;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) {

@@ -130,23 +130,27 @@ export async function ensureTables(client: DynamoDBClient, tables: { name: strin
     for (const n of page.TableNames ?? []) existing.add(n);
     start = page.LastEvaluatedTableName;
   } while (start);
-  const created: string[] = [];
-  for (const { name, spec } of tables) {
-    if (existing.has(name)) {
-      await addMissingIndexes(client, name, spec);
-      continue;
-    }
-    await client.send(new CreateTableCommand(createTableInput(name, spec)));
-    if (spec.ttlAttribute) {
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: name,
-          TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute },
-        }),
-      );
-    }
-    created.push(name);
-  }
+  // One table after the other costs seconds at every fresh start; DynamoDB Local takes them at once.
+  const missing = tables.filter(({ name }) => !existing.has(name));
+  await Promise.all(
+    tables
+      .filter(({ name }) => existing.has(name))
+      .map(({ name, spec }) => addMissingIndexes(client, name, spec)),
+  );
+  await Promise.all(
+    missing.map(async ({ name, spec }) => {
+      await client.send(new CreateTableCommand(createTableInput(name, spec)));
+      if (spec.ttlAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute },
+          }),
+        );
+      }
+    }),
+  );
+  const created = missing.map(({ name }) => name);
   return created;
 }
 

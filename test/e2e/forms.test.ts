@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARTIFACTS_DIR,
@@ -17,7 +17,10 @@ import {
   portalUrl,
   screenshot,
   type TestBrowser,
+  VIEWPORTS,
 } from './browser.ts';
+
+const A4_PRINTABLE = { width: 680, height: 1000 };
 
 let tb: TestBrowser;
 
@@ -59,6 +62,19 @@ async function waitForSheet(page: Page): Promise<void> {
   await page.getByTestId('form-sheet').waitFor({ timeout: 10_000 });
 }
 
+/**
+ * Responses of 400 and up in a context, but the favicon: Chromium asks for /favicon.ico after a
+ * history navigation although the layout declares no icon, and the portal has none.
+ */
+function watchBroken(context: BrowserContext): string[] {
+  const broken: string[] = [];
+  context.on('response', (r) => {
+    if (r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico')
+      broken.push(`${r.status()} ${r.url()}`);
+  });
+  return broken;
+}
+
 /** Pages in a PDF: one `/Type /Page` object per page (not `/Pages`). */
 function pdfPages(pdf: Buffer): number {
   return pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0;
@@ -70,10 +86,12 @@ describe('printable forms', () => {
     const index = guide.item.materials.findIndex((m) => m.blankForm);
     expect(index, 'a material with a form').toBeGreaterThanOrEqual(0);
     const material = guide.item.materials[index];
+    const context0 = await newContext(tb.browser, 'phone');
+    const broken = watchBroken(context0);
     const { page, context, errors } = await openPage(
       tb.browser,
       portalUrl(`/item/?code=${encodeURIComponent(guide.item.code)}`),
-      { viewport: 'phone' },
+      { context: context0 },
     );
     try {
       await page.getByTestId('guide').waitFor({ timeout: 10_000 });
@@ -125,7 +143,8 @@ describe('printable forms', () => {
       await page.waitForURL((u) => !u.searchParams.has('sample'));
       await waitForSheet(page);
       expect(await page.getByTestId('sample-badge').count()).toBe(0);
-      expect(errors).toEqual([]);
+      expect(broken, 'no link or resource of these pages is missing').toEqual([]);
+      expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
     } finally {
       await context.close();
     }
@@ -164,7 +183,21 @@ describe('printable forms', () => {
         };
       });
       expect(colours).toEqual({ body: 'rgb(255, 255, 255)', title: 'rgb(0, 0, 0)' });
+      // The printable width of A4 with the page's margins (180 mm at 96 dpi), as paper would show it.
+      await page.setViewportSize(A4_PRINTABLE);
       await screenshot(page, 'forms-blank-print');
+      // On paper each signature and date line sits beside its label and is long enough to write on.
+      const lines = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="form-signatures"] p > span')].map((part) => {
+          const [label, line] = [...part.children].map((c) => c.getBoundingClientRect());
+          return { sameRow: Math.abs(label.bottom - line.bottom) < 4, wide: line.width >= 100 };
+        }),
+      );
+      expect(lines.length).toBe(4);
+      expect(
+        lines.every((l) => l.sameRow && l.wide),
+        JSON.stringify(lines),
+      ).toBe(true);
 
       // page.pdf() prints with the page's own @page rules (A4) and print CSS.
       const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
@@ -175,6 +208,7 @@ describe('printable forms', () => {
       // The household sample (table, account) prints too, marked 填写示例 on paper.
       const apply = guide.item.materials.findIndex((m) => m.name === '最低生活保障申请书');
       await page.emulateMedia({ media: 'screen' });
+      await page.setViewportSize(VIEWPORTS.desktop);
       await page.goto(portalUrl(guide.item.materials[apply].sample as string), { waitUntil: 'networkidle' });
       await waitForSheet(page);
       const sample = (await page.getByTestId('form-sheet').textContent()) ?? '';
@@ -184,6 +218,7 @@ describe('printable forms', () => {
       await page.emulateMedia({ media: 'print' });
       expect(await page.locator('body > header').isVisible()).toBe(false);
       expect(await page.getByTestId('sample-badge').isVisible()).toBe(true);
+      await page.setViewportSize(A4_PRINTABLE);
       await screenshot(page, 'forms-sample-print');
       const samplePdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
       await writeFile(join(ARTIFACTS_DIR, 'forms-sample.pdf'), samplePdf);
@@ -207,7 +242,34 @@ describe('printable forms', () => {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow, 'no sideways scrolling of the page').toBeLessThanOrEqual(0);
+      // Nor anything sticking out of the sheet on either side (overflow to the left does not scroll).
+      const outside = await page.evaluate(() => {
+        const sheet = document.querySelector('[data-testid="form-sheet"]') as HTMLElement;
+        const box = sheet.getBoundingClientRect();
+        return [...sheet.querySelectorAll('*')]
+          .filter((el) => !el.closest('[aria-hidden="true"]') && !el.closest('.visually-hidden'))
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+          })
+          .map((el) => `${el.tagName} ${(el.textContent ?? '').slice(0, 20)}`);
+      });
+      expect(outside).toEqual([]);
       await screenshot(page, 'forms-sample-phone-care');
+
+      // On paper care mode does not apply: the form keeps its 10.5 pt A4 layout, two boxes a row.
+      await page.emulateMedia({ media: 'print' });
+      await page.setViewportSize(A4_PRINTABLE);
+      const paper = await page.evaluate(() => {
+        const sheet = document.querySelector('[data-testid="form-sheet"]') as HTMLElement;
+        const grid = sheet.querySelector('section > div') as HTMLElement;
+        return {
+          font: getComputedStyle(sheet).fontSize,
+          columns: getComputedStyle(grid).gridTemplateColumns.split(' ').length,
+        };
+      });
+      expect(paper).toEqual({ font: '14px', columns: 2 });
+      expect(await page.locator('body > header').isVisible()).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

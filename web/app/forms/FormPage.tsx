@@ -50,7 +50,7 @@ export function FormPage() {
         </Link>
         <div className={styles.actions}>
           <button type="button" className="button" onClick={() => window.print()} data-testid="print-form">
-            <span aria-hidden="true">🖨 </span>打印{sample ? '示例' : '表格'}
+            打印{sample ? '示例' : '表格'}
           </button>
           {sheet.otherHref && (
             <Link href={sheet.otherHref} className="button button-secondary" data-testid="form-other">

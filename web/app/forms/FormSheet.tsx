@@ -117,7 +117,11 @@ function Section({ section, sample }: { section: FormSection; sample: boolean })
                 <tr key={r}>
                   {section.table?.columns.map((c, ci) => {
                     const v = fill ? section.table?.examples[r]?.[ci] : undefined;
-                    return <td key={c}>{v ? <span className={styles.example}>{v}</span> : null}</td>;
+                    return (
+                      <td key={c} data-label={c}>
+                        {v ? <span className={styles.example}>{v}</span> : null}
+                      </td>
+                    );
                   })}
                 </tr>
               ))}
