@@ -206,25 +206,29 @@ export class AccountStore {
     }
   }
 
-  /** Sort keys of the post memberships an account holds now. */
-  private async postKeysOf(sub: string): Promise<string[]> {
-    const keys: string[] = [];
+  /** Every item of a user under a sort-key prefix (memberships, mandates, posts), all pages. */
+  private async itemsOf<T>(sub: string, prefix: string): Promise<T[]> {
+    const items: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-          ExpressionAttributeValues: { ':p': `USER#${sub}`, ':s': 'POST#' },
-          ProjectionExpression: 'sk',
+          ExpressionAttributeValues: { ':p': `USER#${sub}`, ':s': prefix },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) keys.push(String(item.sk));
+      for (const item of out.Items ?? []) items.push(item as T);
       start = out.LastEvaluatedKey;
     } while (start);
-    return keys;
+    return items;
+  }
+
+  /** Sort keys of the post memberships an account holds now. */
+  private async postKeysOf(sub: string): Promise<string[]> {
+    return (await this.itemsOf<{ sk: string }>(sub, 'POST#')).map((item) => String(item.sk));
   }
 
   /**
@@ -471,14 +475,9 @@ export class AccountStore {
   }
 
   async membershipsOf(sub: string): Promise<Membership[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':p': `USER#${sub}`, ':s': 'MEMBER#' },
-      }),
+    return (await this.itemsOf<Record<string, unknown>>(sub, 'MEMBER#')).map(
+      (i) => strip<Membership>(i) as Membership,
     );
-    return (out.Items ?? []).map((i) => strip<Membership>(i) as Membership);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -560,13 +559,8 @@ export class AccountStore {
   }
 
   async mandatesOf(agentSub: string): Promise<MandateRecord[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':p': `USER#${agentSub}`, ':s': 'MANDATE#' },
-      }),
+    return (await this.itemsOf<Record<string, unknown>>(agentSub, 'MANDATE#')).map(
+      (i) => strip<MandateRecord>(i) as MandateRecord,
     );
-    return (out.Items ?? []).map((i) => strip<MandateRecord>(i) as MandateRecord);
   }
 }
