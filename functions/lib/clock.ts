@@ -1,7 +1,8 @@
 /**
  * The one source of "now" for business rules (deadlines, timers, event times).
  * In AWS it is the system clock. The local cloud may install a dev clock under the global symbol
- * below, so a demo or a test can move time forward and see timers fire; handlers never know.
+ * below (infra/local/lambda-worker.mjs does), so a demo or a test can move time forward and see
+ * timers fire; handlers never know.
  */
 const DEV_CLOCK = Symbol.for('online-hall.dev-clock');
 
@@ -14,9 +15,4 @@ export function nowMs(): number {
 
 export function now(): Date {
   return new Date(nowMs());
-}
-
-/** Used only by the local cloud's runtime. */
-export function installClockSource(source: ClockSource): void {
-  (globalThis as { [DEV_CLOCK]?: ClockSource })[DEV_CLOCK] = source;
 }
