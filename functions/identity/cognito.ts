@@ -81,3 +81,22 @@ export function preTokenResponse(claims: Record<string, unknown> | undefined) {
     claimsAndScopeOverrideDetails: claims ? { accessTokenGeneration: { claimsToAddOrOverride: claims } } : {},
   };
 }
+
+/**
+ * The user-migration trigger's answer: the Cognito user for one of our accounts, confirmed and
+ * linked by `custom:account_sub`, with no welcome message (the person registered with us already).
+ */
+export function migratedUser(account: Account) {
+  if (account.status !== 'active') throw new AccountRefused('账户已停用，请联系运营中心');
+  const attributes: Record<string, string> = { name: account.name, [ACCOUNT_SUB_ATTRIBUTE]: account.sub };
+  if (account.phone) {
+    attributes.phone_number = account.phone.startsWith('+') ? account.phone : `+86${account.phone}`;
+    attributes.phone_number_verified = 'true';
+  }
+  return {
+    userAttributes: attributes,
+    finalUserStatus: 'CONFIRMED' as const,
+    messageAction: 'SUPPRESS' as const,
+    desiredDeliveryMediums: ['SMS' as const],
+  };
+}

@@ -38,6 +38,14 @@ export const preTokenSpec: FunctionSpec = {
   timeoutSeconds: 5,
 };
 
+/** The Cognito user-migration trigger: our accounts reach the pool at their first sign-in there. */
+export const migrateSpec: FunctionSpec = {
+  entry: 'functions/identity/cognito-migrate.ts',
+  description: 'Cognito user migration: our accounts into the pool at first sign-in or password reset',
+  memoryMb: 512,
+  timeoutSeconds: 5,
+};
+
 export interface PlatformStackProps extends StackProps {
   /** An external OIDC issuer (e.g. the provincial identity platform); none → Cognito. */
   oidc?: AuthConfig;
@@ -63,7 +71,9 @@ export class PlatformStack extends Stack {
     } else {
       const pool = new UserPool(this, 'Users', {
         userPoolName: `${this.stackName}-users`,
-        selfSignUpEnabled: true,
+        // Accounts are made by our registration (real-name check) and reach the pool through the
+        // user-migration trigger at first sign-in; nobody signs up at the pool directly.
+        selfSignUpEnabled: false,
         signInAliases: { phone: true, username: true },
         autoVerify: { phone: true },
         accountRecovery: AccountRecovery.PHONE_ONLY_WITHOUT_MFA,
@@ -151,7 +161,10 @@ export class PlatformStack extends Stack {
       portalOrigins: props.portalOrigins,
     });
 
-    if (this.userPool) this.addPreTokenTrigger(this.userPool);
+    if (this.userPool) {
+      this.addPreTokenTrigger(this.userPool);
+      this.addMigrationTrigger(this.userPool);
+    }
   }
 
   /** Claims at every sign-in and refresh; V2_0 (access token customisation) needs Essentials or Plus. */
@@ -170,5 +183,31 @@ export class PlatformStack extends Stack {
       new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [accounts.tableArn] }),
     );
     pool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, trigger.fn, LambdaVersion.V2_0);
+  }
+
+  /** First sign-in at the pool: check the password against our account, hand Cognito the user. */
+  private addMigrationTrigger(pool: UserPool) {
+    const accounts = this.service.tables.accounts;
+    const trigger = new HouseFunction(this, 'UserMigration', {
+      functionId: 'userMigration',
+      spec: migrateSpec,
+      refs: { tables: {}, buckets: {}, topics: {}, stateMachines: {} },
+      serviceName: 'platform',
+      environment: { ACCOUNTS_TABLE: accounts.tableName },
+    });
+    // Item reads and writes on the table only (the profile, lockout counters, the audit log); no
+    // index, no scan.
+    trigger.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [accounts.tableArn],
+      }),
+    );
+    pool.addTrigger(UserPoolOperation.USER_MIGRATION, trigger.fn);
   }
 }

@@ -4,7 +4,7 @@ import { ACCOUNT_SUB_ATTRIBUTE } from '../../functions/identity/cognito.ts';
 import { halls } from '../../infra/halls.ts';
 import { envVarFor, platformResources } from '../../infra/resources.ts';
 import { callbackPath } from '../../infra/stacks/index.ts';
-import { preTokenSpec } from '../../infra/stacks/platform-stack.ts';
+import { migrateSpec, preTokenSpec } from '../../infra/stacks/platform-stack.ts';
 import { fakeSite, portalOrigin, SYNTH_TIMEOUT, synthApp } from './fixture.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -72,8 +72,8 @@ describe('Platform stack', () => {
 
   it('every function: nodejs22.x on arm64, no hall variables, exactly the tables its spec names', () => {
     const functions = ofType(platform, 'AWS::Lambda::Function');
-    // The spec's functions plus the Cognito pre-token trigger.
-    expect(functions).toHaveLength(Object.keys(platformResources.functions).length + 1);
+    // The spec's functions plus the two Cognito triggers (pre-token generation, user migration).
+    expect(functions).toHaveLength(Object.keys(platformResources.functions).length + 2);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -133,6 +133,26 @@ describe('Platform stack', () => {
     expect(dynamo).toHaveLength(1);
     expect(dynamo[0].Action).toBe('dynamodb:GetItem');
     expect(JSON.stringify(dynamo[0].Resource)).toContain('AccountsTable');
+    expect(JSON.stringify(dynamo[0].Resource)).not.toContain('index');
+  });
+
+  it('no self sign-up: our accounts reach the pool through the user-migration trigger', () => {
+    const [[triggerId, trigger]] = ofType(platform, 'AWS::Lambda::Function').filter(
+      ([, fn]) => fn.Properties.Description === migrateSpec.description,
+    );
+    expect(trigger.Properties.Environment.Variables.ACCOUNTS_TABLE).toBeDefined();
+    platform.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      LambdaConfig: Match.objectLike({ UserMigration: { 'Fn::GetAtt': [triggerId, 'Arn'] } }),
+    });
+    // Item reads and writes on the accounts table only: no index, no scan.
+    const roleId = trigger.Properties.Role['Fn::GetAtt'][0];
+    const dynamo = ofType(platform, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Action).includes('dynamodb'));
+    expect(dynamo).toHaveLength(1);
+    expect(JSON.stringify(dynamo[0].Action)).not.toMatch(/Scan|Query/);
     expect(JSON.stringify(dynamo[0].Resource)).not.toContain('index');
   });
 

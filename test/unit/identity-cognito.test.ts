@@ -5,6 +5,7 @@ import {
   AccountRefused,
   accessTokenClaims,
   accountSubOf,
+  migratedUser,
   preTokenResponse,
   RESERVED_CLAIMS,
 } from '#functions/identity/cognito.ts';
@@ -71,5 +72,22 @@ describe('Cognito pre-token generation', () => {
       phone: '13900000001',
     });
     expect(asStrings.account_sub).toBe('acc-1');
+  });
+});
+
+describe('Cognito user migration', () => {
+  it('links the Cognito user to the account and confirms it quietly; refuses a disabled account', () => {
+    expect(migratedUser(staff)).toEqual({
+      userAttributes: {
+        name: '王受理员',
+        [ACCOUNT_SUB_ATTRIBUTE]: 'acc-1',
+        phone_number: '+8613900000001',
+        phone_number_verified: 'true',
+      },
+      finalUserStatus: 'CONFIRMED',
+      messageAction: 'SUPPRESS',
+      desiredDeliveryMediums: ['SMS'],
+    });
+    expect(() => migratedUser({ ...staff, status: 'disabled' })).toThrow(AccountRefused);
   });
 });

@@ -259,3 +259,47 @@ describe('the Cognito pre-token trigger reads the accounts table', () => {
     await expect(handler(event({ sub: 's-3' }))).rejects.toThrow('账户已停用');
   });
 });
+
+describe('the Cognito user-migration trigger', () => {
+  it('hands Cognito the user of a right password, linked to the account; refuses a wrong one', async () => {
+    Object.assign(process.env, {
+      ACCOUNTS_TABLE: TABLE,
+      AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+      AWS_REGION: 'cn-north-1',
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    });
+    const { handler } = await import('#functions/identity/cognito-migrate.ts');
+    const event = (triggerSource: string, userName: string, password?: string) =>
+      ({
+        version: '1',
+        triggerSource,
+        region: 'cn-north-1',
+        userPoolId: 'pool',
+        userName,
+        callerContext: { awsSdkVersion: 'x', clientId: 'portal' },
+        request: { password },
+        response: {},
+      }) as any;
+    // A demo staff member seeded with the demo password (previous test) signs in at the pool for the first time.
+    const account = (await store.findByLogin('qiaocheng-gaj-sc'))!;
+    const out = await handler(event('UserMigration_Authentication', 'qiaocheng-gaj-sc', 'Demo@2026'));
+    expect(out.response).toEqual({
+      userAttributes: {
+        name: account.name,
+        'custom:account_sub': account.sub,
+        phone_number: `+86${account.phone}`,
+        phone_number_verified: 'true',
+      },
+      finalUserStatus: 'CONFIRMED',
+      messageAction: 'SUPPRESS',
+      desiredDeliveryMediums: ['SMS'],
+    });
+    await expect(
+      handler(event('UserMigration_Authentication', 'qiaocheng-gaj-sc', 'wrong-password')),
+    ).rejects.toThrow('不正确');
+    const reset = await handler(event('UserMigration_ForgotPassword', 'qiaocheng-gaj-sc'));
+    expect(reset.response.userAttributes['custom:account_sub']).toBe(account.sub);
+    await expect(handler(event('UserMigration_ForgotPassword', 'nobody-here'))).rejects.toThrow();
+  });
+});
