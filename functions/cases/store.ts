@@ -79,6 +79,14 @@ export interface AlertRecord {
 
 export class ConflictError extends Error {}
 
+/** Another transaction touched the same items at the same instant: nothing was decided, try again. */
+export class BusyError extends Error {}
+
+const isBusy = (err: unknown) =>
+  err instanceof TransactionCanceledException &&
+  (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+  !(err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+
 const caseKey = (caseNo: string) => ({ pk: `CASE#${caseNo}`, sk: 'CASE' });
 const eventKey = (caseNo: string, seq: number) => ({
   pk: `CASE#${caseNo}`,
@@ -273,6 +281,7 @@ export async function commit(
   try {
     await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (err) {
+    if (isBusy(err)) throw new BusyError('transaction conflict');
     if (isConditionFailure(err)) throw new ConflictError('case moved');
     throw err;
   }

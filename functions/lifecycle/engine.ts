@@ -7,6 +7,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { chainEvent } from '#functions/cases/model.ts';
 import {
   type AlertRecord,
+  BusyError,
   type CaseRecord,
   ConflictError,
   commit,
@@ -47,8 +48,22 @@ export interface RunOptions {
   expectedVersion?: number;
 }
 
-/** Apply one action; throws HttpError for refusals and conflicts. */
-export async function runAction(
+/**
+ * Apply one action; throws HttpError for refusals and conflicts. A transaction that merely collided
+ * with another one at the same instant (e.g. the machine storing a task token) is tried again.
+ */
+export async function runAction(...args: Parameters<typeof runActionOnce>): Promise<CaseRecord> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runActionOnce(...args);
+    } catch (err) {
+      if (!(err instanceof BusyError) || attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+async function runActionOnce(
   caseNo: string,
   action: ActionId,
   input: ActionInput,

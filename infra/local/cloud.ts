@@ -257,6 +257,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
     streams.start(
       all.flatMap((s) =>
         s.resources.streams.map((m) => ({
+          id: localName(s.scope, m.function),
           table: localName(s.scope, m.table),
           invoke: (event: { Records: unknown[] }) => lambdas.invoke(localName(s.scope, m.function), event),
         })),

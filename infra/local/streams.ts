@@ -16,6 +16,8 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 
 export interface StreamMapping {
+  /** The consumer (its function name): each keeps its own place in the stream. */
+  id: string;
   table: string;
   invoke(event: { Records: unknown[] }): Promise<unknown>;
 }
@@ -78,7 +80,8 @@ export class StreamPoller {
         const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
         for (const shard of description.StreamDescription?.Shards ?? []) {
           const shardId = shard.ShardId!;
-          if (!iterators.has(shardId)) iterators.set(shardId, await this.iterator(streamArn, shardId));
+          if (!iterators.has(shardId))
+            iterators.set(shardId, await this.iterator(streamArn, `${mapping.id}:${shardId}`, shardId));
         }
         for (const [shardId, iterator] of iterators) {
           if (!iterator || this.stopped) continue;
@@ -98,7 +101,7 @@ export class StreamPoller {
           if (records.length === 0) continue;
           busy = true;
           await this.deliver(mapping, streamArn, records);
-          this.checkpoint(shardId, records[records.length - 1].dynamodb!.SequenceNumber!);
+          this.checkpoint(`${mapping.id}:${shardId}`, records[records.length - 1].dynamodb!.SequenceNumber!);
         }
       } catch (err) {
         if (!this.stopped) console.error(`[streams ${mapping.table}]`, (err as Error).message);
@@ -107,8 +110,8 @@ export class StreamPoller {
     }
   }
 
-  private async iterator(streamArn: string, shardId: string) {
-    const after = this.checkpoints[shardId];
+  private async iterator(streamArn: string, checkpointKey: string, shardId: string) {
+    const after = this.checkpoints[checkpointKey];
     const out = await this.streams.send(
       new GetShardIteratorCommand({
         StreamArn: streamArn,
@@ -153,8 +156,8 @@ export class StreamPoller {
     }
   }
 
-  private checkpoint(shardId: string, sequenceNumber: string) {
-    this.checkpoints[shardId] = sequenceNumber;
+  private checkpoint(key: string, sequenceNumber: string) {
+    this.checkpoints[key] = sequenceNumber;
     if (this.checkpointFile) writeFileSync(this.checkpointFile, JSON.stringify(this.checkpoints));
   }
 }

@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { startCloud } from './infra/local/cloud.ts';
+const cloud = await startCloud({ logLevel: 'ERROR', clockStart: '2026-03-02T09:00:00+08:00' });
+const j = async (m: string, p: string, tok?: string, b?: unknown, h: Record<string,string> = {}) => { const r = await fetch(cloud.url + p, { method: m, headers: { ...h, ...(tok ? { authorization: 'Bearer ' + tok } : {}), ...(b ? { 'content-type': 'application/json' } : {}) }, body: b ? JSON.stringify(b) : undefined }); return r.json(); };
+const login = async (u: string) => (await j('POST', '/api/dev/token', undefined, { username: u, password: 'Demo@2026' })).accessToken;
+const app = await login('zhangsan');
+const f = await j('POST', '/api/halls/qiaocheng/cases', app, { itemCode: '11341602MB8783054N-0100053-000' }, { 'idempotency-key': randomUUID() });
+console.error('FILED', f.caseNo);
+await new Promise(r => setTimeout(r, 1500));
+const staff = await login('qiaocheng-mzj-sl');
+console.error('ACCEPT', JSON.stringify(await j('POST', `/api/halls/qiaocheng/cases/${f.caseNo}/actions`, staff, { action: 'accept' })));
+await new Promise(r => setTimeout(r, 4000));
+const out = await j('GET', '/api/dev/outbox');
+console.error('OUTBOX', out.messages.map((m: any) => m.message.slice(0, 30)).join(' | '));
+await cloud.stop();
