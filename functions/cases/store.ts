@@ -325,17 +325,28 @@ export async function storeTask(caseVersion: number, task: TaskRecord): Promise<
   }
 }
 
-export async function listQueue(queue: string, limit = 100): Promise<TaskRecord[]> {
+/** One page of an index partition (the two indexes: byApplicant on gsi1, byQueue on gsi2). */
+async function queryIndex(
+  index: 'byApplicant' | 'byQueue',
+  partition: string,
+  opts: { limit: number; newestFirst?: boolean },
+): Promise<Record<string, unknown>[]> {
+  const key = index === 'byApplicant' ? 'gsi1pk' : 'gsi2pk';
   const out = await dynamo.send(
     new QueryCommand({
       TableName: table(),
-      IndexName: 'byQueue',
-      KeyConditionExpression: 'gsi2pk = :q',
-      ExpressionAttributeValues: { ':q': queue },
-      Limit: limit,
+      IndexName: index,
+      KeyConditionExpression: `${key} = :p`,
+      ExpressionAttributeValues: { ':p': partition },
+      ScanIndexForward: !opts.newestFirst,
+      Limit: opts.limit,
     }),
   );
-  return (out.Items ?? []).map((i) => strip<TaskRecord>(i));
+  return out.Items ?? [];
+}
+
+export async function listQueue(queue: string, limit = 100): Promise<TaskRecord[]> {
+  return (await queryIndex('byQueue', queue, { limit })).map((i) => strip<TaskRecord>(i));
 }
 
 export async function getCases(caseNos: string[]): Promise<CaseRecord[]> {
@@ -354,31 +365,13 @@ export async function getCases(caseNos: string[]): Promise<CaseRecord[]> {
 
 /** Case numbers of a person's cases (as applicant or as agent), newest first. */
 export async function listMine(sub: string, limit = 50): Promise<string[]> {
-  const out = await dynamo.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: 'byApplicant',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': `APPLICANT#${sub}` },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (out.Items ?? []).map((i) => i.caseNo as string);
+  const items = await queryIndex('byApplicant', `APPLICANT#${sub}`, { limit, newestFirst: true });
+  return items.map((i) => i.caseNo as string);
 }
 
 export async function listAlerts(limit = 100): Promise<AlertRecord[]> {
-  const out = await dynamo.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: 'byQueue',
-      KeyConditionExpression: 'gsi2pk = :p',
-      ExpressionAttributeValues: { ':p': ALERTS_INDEX_KEY },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (out.Items ?? []).map((i) => strip<AlertRecord>(i));
+  const items = await queryIndex('byQueue', ALERTS_INDEX_KEY, { limit, newestFirst: true });
+  return items.map((i) => strip<AlertRecord>(i));
 }
 
 /** Store an alert once (its id makes it idempotent); false if it already existed. */

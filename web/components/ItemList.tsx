@@ -3,10 +3,10 @@
 import Link from 'next/link';
 import type { Audience, ItemsPage } from '../lib/api.ts';
 import { query } from '../lib/api.ts';
-import { formatDepth, formatPromised, formatVisits } from '../lib/format.ts';
 import { routes } from '../lib/routes.ts';
 import { useApi } from '../lib/useApi.ts';
 import styles from './home.module.css';
+import { ItemFacts } from './ItemFacts.tsx';
 import { Empty, LoadError, Loading } from './Status.tsx';
 
 const AUDIENCE_WORD: Record<Audience, string> = { person: '个人', enterprise: '企业' };
@@ -50,20 +50,7 @@ export function ItemList({
               {item.deptName}
               {item.type && <span className={styles.tag}>{item.type}</span>}
             </p>
-            <dl className={styles.facts}>
-              <div>
-                <dt>承诺时限</dt>
-                <dd>{formatPromised(item.promisedDays, item.caseKind)}</dd>
-              </div>
-              <div>
-                <dt>网办深度</dt>
-                <dd>{formatDepth(item.onlineDepth)}</dd>
-              </div>
-              <div>
-                <dt>跑动次数</dt>
-                <dd className={item.visits === 0 ? styles.zero : undefined}>{formatVisits(item.visits)}</dd>
-              </div>
-            </dl>
+            <ItemFacts item={item} />
           </li>
         ))}
       </ul>

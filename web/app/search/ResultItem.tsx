@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import styles from '../../components/catalogue.module.css';
+import { ItemFacts } from '../../components/ItemFacts.tsx';
 import { highlightSegments, levelWord, type SearchItem } from '../../lib/catalogue.ts';
-import { formatDepth, formatPromised, formatVisits } from '../../lib/format.ts';
 import { routes } from '../../lib/routes.ts';
 
 /** One hit: the name with the matched words marked, where it is handled, and the deciding facts. */
@@ -35,27 +35,7 @@ export function ResultItem({ item, hallName }: { item: SearchItem; hallName?: st
           ))}
         </p>
       )}
-      <dl className={styles.facts}>
-        <div>
-          <dt>承诺时限</dt>
-          <dd>{formatPromised(item.promisedDays, item.caseKind)}</dd>
-        </div>
-        <div>
-          <dt>网办深度</dt>
-          <dd>{formatDepth(item.onlineDepth)}</dd>
-        </div>
-        <div>
-          <dt>跑动次数</dt>
-          <dd>
-            {item.visits === 0 && (
-              <span className={styles.okMark} aria-hidden="true">
-                ✓{' '}
-              </span>
-            )}
-            {formatVisits(item.visits)}
-          </dd>
-        </div>
-      </dl>
+      <ItemFacts item={item} />
     </li>
   );
 }
