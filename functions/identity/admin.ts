@@ -1,9 +1,10 @@
 /** Operators: GET /api/accounts?role=, PUT /api/accounts/{sub}/roles (audited), GET /api/audit?day=. */
 import { z } from 'zod';
+import { nowMs } from '#domain/clock.ts';
+import { ROLES } from '#domain/roles.ts';
+import { beijingDate } from '#domain/time.ts';
 import { catalogueIndex } from '#functions/catalogue/runtime.ts';
-import { nowMs } from '#lib/clock.ts';
 import { api, HttpError } from '#lib/http.ts';
-import { ROLES } from '#lib/principal.ts';
 import { accountView, roleChange } from './model.ts';
 import { context, routes } from './runtime.ts';
 import { changeRoles, requireOperator } from './service.ts';
@@ -14,7 +15,6 @@ const listQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
-const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 const auditQuery = z.object({
   day: z
     .string()
@@ -56,6 +56,6 @@ export const handler = routes({
   'GET /api/audit': api({ auth: 'user', query: auditQuery }, async ({ event, principal, query }) => {
     requireOperator(principal);
     const ctx = context(event);
-    return { body: { entries: await ctx.store.listAudit(query.day ?? beijingDay(nowMs()), query.limit) } };
+    return { body: { entries: await ctx.store.listAudit(query.day ?? beijingDate(nowMs()), query.limit) } };
   }),
 });

@@ -1,15 +1,27 @@
 /**
- * Audit entries: every login, failed login, lockout, registration, role change and authorisation.
+ * Audit entries: every login, failed login, lockout, registration, SMS code, password reset,
+ * reclaim, role change and authorisation, and the first refusal of each abuse limit.
  * Resident ID numbers, USCCs and mobile numbers are masked before an entry is built — wherever they
  * appear, also inside free text — so the audit log never holds them in the clear. Pure.
  */
-import { maskPhone, maskResidentId } from '#lib/ids.ts';
+import { maskPhone, maskResidentId } from '#domain/ids.ts';
 
 export type AuditType =
   | 'login'
   | 'login_failed'
   | 'login_locked'
+  /** Password sign-in suspended for an account after failures from many addresses. */
+  | 'login_suspended'
+  /** Many accounts failing from one address (password spraying). */
+  | 'login_spray'
   | 'logout'
+  /** An SMS code sent (purpose, phone masked). */
+  | 'sms_code'
+  /** A limit refused someone for the first time in its window. */
+  | 'rate_limited'
+  | 'password_reset'
+  /** The owner of an identity took back an account someone else had registered with it. */
+  | 'account_reclaim'
   | 'register'
   | 'role_change'
   | 'enterprise_register'

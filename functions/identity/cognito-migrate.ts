@@ -8,8 +8,8 @@
  * instead; the pool's own threat protection (Plus plan) watches IPs.
  */
 import type { UserMigrationTriggerEvent } from 'aws-lambda';
+import { nowMs } from '#domain/clock.ts';
 import { dynamo, env } from '#lib/aws.ts';
-import { nowMs } from '#lib/clock.ts';
 import { AccountRefused, migratedUser } from './cognito.ts';
 import { authenticate } from './login.ts';
 import { AccountStore } from './store.ts';

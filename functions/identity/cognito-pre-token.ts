@@ -6,7 +6,7 @@
  */
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { dynamo, env } from '#lib/aws.ts';
-import { logger } from '#lib/http.ts';
+import { logger } from '#lib/logger.ts';
 import { AccountRefused, accessTokenClaims, accountSubOf, preTokenResponse } from './cognito.ts';
 import { AccountStore } from './store.ts';
 

@@ -10,7 +10,7 @@
  * name, phone and status so one Query answers "whom to text" without reading each profile.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { validateMobile } from '#lib/ids.ts';
+import { validateMobile } from '#domain/ids.ts';
 import type { Account } from './model.ts';
 
 export interface PostQuery {

@@ -1,6 +1,7 @@
 /** POST /api/enterprises (法人登记 by its legal representative), POST /api/enterprises/{uscc}/members. */
+
+import { validateUscc } from '#domain/ids.ts';
 import { api, httpErrors } from '#lib/http.ts';
-import { validateUscc } from '#lib/ids.ts';
 import { enterpriseRegistration, memberGrant } from './model.ts';
 import { context, routes } from './runtime.ts';
 import { authoriseMember, registerEnterprise } from './service.ts';

@@ -1,24 +1,13 @@
 /**
  * 代办: GET/POST /api/agent/mandates, POST /api/agent/mandates/{id}/confirm. The code goes to the
- * person's own phone by SMS (SNS publish to the number), never to the agent.
+ * person's own phone by SMS (SNS publish to the number), never to the agent. Requests are limited
+ * per agent and per person (limits.ts); tries of a code are claimed atomically (5 per code).
  */
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { sns } from '#lib/aws.ts';
 import { api } from '#lib/http.ts';
-import { mobileToE164 } from '#lib/ids.ts';
 import { mandateConfirm, mandateRequest } from './model.ts';
 import { context, routes } from './runtime.ts';
 import { confirmMandate, listMandates, requestMandate } from './service.ts';
-
-async function sendSms(phone: string, message: string) {
-  await sns.send(
-    new PublishCommand({
-      PhoneNumber: mobileToE164(phone),
-      Message: message,
-      MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
-    }),
-  );
-}
+import { sendSms } from './sms.ts';
 
 export const handler = routes({
   'GET /api/agent/mandates': api({ auth: 'user' }, async ({ event, principal }) => ({

@@ -12,8 +12,8 @@ import {
   personNameSchema,
   residentIdSchema,
   usccSchema,
-} from '#lib/ids.ts';
-import { ROLES, type Role } from '#lib/principal.ts';
+} from '#domain/ids.ts';
+import { ROLES, type Role } from '#domain/roles.ts';
 import { passwordProblem } from './password.ts';
 
 export const POSTS = ['受理', '审查', '决定', '窗口'] as const;
@@ -47,6 +47,11 @@ export interface Account {
   actingFor?: { uscc: string; name: string };
   createdAt: string;
   updatedAt?: string;
+  /**
+   * Sessions (refresh tokens) started before this instant end at their next refresh: set by a
+   * password reset or reclaim. Wall-clock ms, as token times are.
+   */
+  sessionsValidAfterMs?: number;
 }
 
 export interface Enterprise {
@@ -142,14 +147,23 @@ export function accountView(account: Account, owner: boolean): AccountView {
 // Request schemas
 
 const password = z.string({ error: '请输入密码' }).max(256, '密码不能超过 64 位');
+const smsCode = z
+  .string({ error: '请输入短信验证码' })
+  .trim()
+  .regex(/^\d{6}$/, '请输入 6 位短信验证码');
 
-/** 自然人注册: the phone number is the username (phone first). */
+/**
+ * 自然人注册: the phone number is the username (phone first). `code` is the SMS code sent to that
+ * phone by `POST /api/accounts/codes {purpose: 'register'}` — the account exists only once the
+ * phone the population registry holds for the ID has answered.
+ */
 export const personRegistration = z
   .object({
     name: personNameSchema,
     idNumber: residentIdSchema,
     phone: mobileSchema,
     password,
+    code: smsCode,
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -157,6 +171,52 @@ export const personRegistration = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
   });
 export type PersonRegistration = z.infer<typeof personRegistration>;
+
+const purposeError = { error: '请说明验证码用途（register、reclaim、reset 或 login）' };
+
+/**
+ * `POST /api/accounts/codes`: an SMS code to prove control of a phone.
+ * - register: name + ID + phone must match the population registry; the code goes to that phone.
+ * - reclaim: name + ID of an identity already registered (perhaps by someone else); the code goes
+ *   to the phone the registry holds for it, whatever phone the account has.
+ * - reset, login: the phone of an account; the code goes to it.
+ */
+export const codeRequest = z.discriminatedUnion(
+  'purpose',
+  [
+    z
+      .object({
+        purpose: z.literal('register'),
+        name: personNameSchema,
+        idNumber: residentIdSchema,
+        phone: mobileSchema,
+      })
+      .strict(),
+    z.object({ purpose: z.literal('reclaim'), name: personNameSchema, idNumber: residentIdSchema }).strict(),
+    z.object({ purpose: z.literal('reset'), phone: mobileSchema }).strict(),
+    z.object({ purpose: z.literal('login'), phone: mobileSchema }).strict(),
+  ],
+  purposeError,
+);
+export type CodeRequest = z.infer<typeof codeRequest>;
+
+/** `POST /api/accounts/password-reset`: a new password with the code of a reset or a reclaim. */
+export const passwordReset = z
+  .discriminatedUnion(
+    'purpose',
+    [
+      z.object({ purpose: z.literal('reset'), phone: mobileSchema, code: smsCode, password }).strict(),
+      z
+        .object({ purpose: z.literal('reclaim'), idNumber: residentIdSchema, code: smsCode, password })
+        .strict(),
+    ],
+    { error: '请说明是重置密码（reset）还是找回账户（reclaim）' },
+  )
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v.password, [v.purpose === 'reset' ? v.phone : v.idNumber]);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
+export type PasswordReset = z.infer<typeof passwordReset>;
 
 export const enterpriseRegistration = z
   .object({ uscc: usccSchema, name: z.string({ error: '请输入企业名称' }).trim().min(2).max(100) })

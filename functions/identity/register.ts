@@ -1,13 +1,27 @@
 /**
- * POST /api/accounts — 自然人注册 (public). Checksums, mobile and name are validated by the schema
- * (Chinese message per field), then the real-name check, then one transaction: nothing is half-made.
+ * Public account routes (no token yet, or none that works):
+ * - POST /api/accounts/codes — an SMS code proving control of a phone (register, reclaim, reset, login);
+ * - POST /api/accounts — 自然人注册 with that code: checksums, mobile and name by the schema (Chinese
+ *   message per field), the code, then one transaction that also consumes it: nothing is half-made;
+ * - POST /api/accounts/password-reset — a new password with a reset or reclaim code.
+ * All are abuse-limited (limits.ts) and atomic under parallel calls (store.ts).
  */
 import { api } from '#lib/http.ts';
-import { personRegistration } from './model.ts';
-import { context } from './runtime.ts';
-import { registerPerson } from './service.ts';
+import { codeRequest, passwordReset, personRegistration } from './model.ts';
+import { context, routes } from './runtime.ts';
+import { registerPerson, resetPassword, sendCode } from './service.ts';
+import { sendSms } from './sms.ts';
 
-export const handler = api({ auth: 'public', body: personRegistration }, async ({ event, body }) => ({
-  status: 201,
-  body: { account: await registerPerson(context(event), body) },
-}));
+export const handler = routes({
+  'POST /api/accounts/codes': api({ auth: 'public', body: codeRequest }, async ({ event, body }) => ({
+    body: await sendCode(context(event), body, sendSms),
+  })),
+  'POST /api/accounts': api({ auth: 'public', body: personRegistration }, async ({ event, body }) => ({
+    status: 201,
+    body: { account: await registerPerson(context(event), body) },
+  })),
+  'POST /api/accounts/password-reset': api(
+    { auth: 'public', body: passwordReset },
+    async ({ event, body }) => ({ body: await resetPassword(context(event), body, sendSms) }),
+  ),
+});

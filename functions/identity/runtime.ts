@@ -1,7 +1,7 @@
 /** Module-scope wiring of the identity handlers: the accounts store and route dispatch. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
+import { nowMs } from '#domain/clock.ts';
 import { dynamo, env } from '#lib/aws.ts';
-import { nowMs } from '#lib/clock.ts';
 import { errorReply, httpErrors } from '#lib/http.ts';
 import type { Context } from './service.ts';
 import { AccountStore } from './store.ts';

@@ -3,25 +3,54 @@
  * person, act as an enterprise, agent mandates, operator role changes). Handlers are thin wrappers;
  * the rules they apply come from the pure modules (model, registry, password, policy).
  */
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { maskName, maskPhone, maskResidentId } from '#domain/ids.ts';
+import { formatTime } from '#domain/time.ts';
 import { HttpError, httpErrors } from '#lib/http.ts';
-import { maskName, maskPhone, maskResidentId } from '#lib/ids.ts';
+import { logger } from '#lib/logger.ts';
 import { isOperator, mayActForPerson } from '#lib/policy.ts';
 import type { Principal } from '#lib/principal.ts';
-import { auditEntry } from './audit.ts';
+import { type AuditEntry, auditEntry } from './audit.ts';
+import {
+  CODE_MAX_ATTEMPTS,
+  CODE_TTL_MS,
+  type LimitKind,
+  type LimitRefusal,
+  limitRefusal,
+  limitsFor,
+  RESEND_AFTER_MS,
+  resendRefusal,
+} from './limits.ts';
+import { accountFailures, pairId } from './lockout.ts';
 import {
   type Account,
   type AccountView,
   accountView,
+  type CodeRequest,
   type Membership,
+  type PasswordReset,
   type PersonRegistration,
   type RoleChange,
   withRoles,
 } from './model.ts';
-import { hashPassword } from './password.ts';
+import {
+  type CodeRefusal,
+  codeMatches,
+  codeMessage,
+  hashCode,
+  newCode,
+  newSalt,
+  noTryLeft,
+  type Purpose,
+  passwordChangedMessage,
+  type SmsChallenge,
+  wrongCode,
+} from './otp.ts';
+import { hashPassword, passwordProblem } from './password.ts';
 import { checkEnterprise, checkPerson } from './registry.ts';
 import {
   type AccountStore,
+  CodeUsedError,
   ConflictError,
   DuplicateError,
   type MandateRecord,
@@ -49,23 +78,183 @@ function duplicate(err: unknown): never {
   throw err;
 }
 
-/** 自然人注册: real-name check first, then the account and its three guards in one transaction. */
-export async function registerPerson(ctx: Context, input: PersonRegistration): Promise<AccountView> {
-  const verdict = checkPerson(await ctx.store.personRecord(input.idNumber), input);
-  if (!verdict.ok) {
-    await ctx.store.audit(
-      auditEntry(
-        {
+const refusal = (r: LimitRefusal | CodeRefusal) =>
+  new HttpError(
+    r.status,
+    r.code,
+    r.message,
+    'retryAfterSeconds' in r ? { retryAfterSeconds: r.retryAfterSeconds } : undefined,
+  );
+
+const audit = (ctx: Context, entry: Omit<AuditEntry, 'id' | 'at'>) =>
+  ctx.store.audit(auditEntry({ ip: ctx.ip, ...entry }, new Date(ctx.now)));
+
+/**
+ * Counts one request against every limit of `kind` for `subject`; throws the 429 of the first one
+ * exceeded. The first refusal of a window is audited (not every one: the audit log is not a
+ * megaphone for whoever hammers).
+ */
+async function enforce(ctx: Context, kind: LimitKind, subject: string, actor: string) {
+  for (const limit of limitsFor(kind, subject)) {
+    const verdict = await ctx.store.hitLimit(limit, ctx.now);
+    if (verdict.allowed) continue;
+    const first = await ctx.store.hitLimit({ ...limit, key: `noted#${limit.key}`, max: 1 }, ctx.now, false);
+    if (first.count === 1) {
+      await audit(ctx, { type: 'rate_limited', actor, details: { limit: limit.key, max: limit.max } });
+      logger.warn('abuse limit reached', { limit: kind, max: limit.max, windowMs: limit.windowMs });
+    }
+    throw refusal(limitRefusal(kind, verdict.retryAfterMs));
+  }
+}
+
+const addressOf = (ctx: Context) => ctx.ip ?? 'unknown';
+
+/**
+ * Claims a try of the live code for (purpose, target) and compares it: one try per call, claimed
+ * atomically before the comparison, so parallel calls cannot try more than CODE_MAX_ATTEMPTS codes.
+ */
+async function checkCode(
+  ctx: Context,
+  purpose: Purpose,
+  target: string,
+  code: string,
+): Promise<SmsChallenge> {
+  const claim = await ctx.store.claimChallengeAttempt(purpose, target, CODE_MAX_ATTEMPTS, ctx.now);
+  if (!claim.ok) throw refusal(noTryLeft(claim.why));
+  if (!codeMatches(claim.challenge, code))
+    throw refusal(wrongCode(CODE_MAX_ATTEMPTS - claim.challenge.attempts));
+  return claim.challenge;
+}
+
+const ALREADY_REGISTERED_RECLAIM =
+  '该身份证号码已注册账户。如是您本人注册，请直接登录或找回密码；如不是您本人注册，请选择“找回账户”，验证码将发送到您在人口信息库登记的手机，验证后原密码失效';
+
+/**
+ * `POST /api/accounts/codes`: sends an SMS code that proves control of a phone (otp.ts), under
+ * the limits of limits.ts: per address, per ID number (register, reclaim), per phone, and one send
+ * a minute per purpose and target. Reset and login answer the same whether or not the phone has an
+ * account (no SMS then), so the route does not tell who is registered.
+ */
+export async function sendCode(ctx: Context, input: CodeRequest, sendSms: SendSms) {
+  const ip = addressOf(ctx);
+  const idNumber = input.purpose === 'register' || input.purpose === 'reclaim' ? input.idNumber : undefined;
+  const target = idNumber ?? ('phone' in input ? input.phone : '');
+  const actor = 'phone' in input ? input.phone : target;
+  // A code for this purpose and target went out less than a minute ago: say so, count nothing.
+  // (The conditional put below is what holds under parallel requests; this spares their budgets.)
+  const live = await ctx.store.getChallenge(input.purpose, target);
+  if (live && live.sentAtMs > ctx.now - RESEND_AFTER_MS)
+    throw refusal(resendRefusal(live.sentAtMs + RESEND_AFTER_MS - ctx.now));
+  await enforce(ctx, 'codesPerAddress', ip, actor);
+  if (idNumber) await enforce(ctx, 'perIdNumber', idNumber, actor);
+
+  let phone: string | undefined;
+  let sub: string | undefined;
+  let name: string | undefined;
+  switch (input.purpose) {
+    case 'register': {
+      const verdict = checkPerson(await ctx.store.personRecord(input.idNumber), input);
+      if (!verdict.ok) {
+        await audit(ctx, {
           type: 'register',
           actor: input.phone,
-          ip: ctx.ip,
           details: { result: 'realname_failed', idNumber: input.idNumber },
-        },
-        new Date(ctx.now),
-      ),
-    );
-    throw new HttpError(422, verdict.code, verdict.message);
+        });
+        throw new HttpError(422, verdict.code, verdict.message);
+      }
+      if (await ctx.store.findByIdNumber(input.idNumber))
+        throw new HttpError(409, 'ALREADY_REGISTERED', ALREADY_REGISTERED_RECLAIM, { reclaim: true });
+      if (await ctx.store.findByLogin(input.phone))
+        throw new HttpError(
+          409,
+          'ALREADY_REGISTERED',
+          '该手机号码已注册，请直接登录；忘记密码可通过短信验证码重置',
+        );
+      phone = input.phone;
+      name = input.name;
+      break;
+    }
+    case 'reclaim': {
+      const record = await ctx.store.personRecord(input.idNumber);
+      if (!record || record.name !== input.name) {
+        await audit(ctx, {
+          type: 'account_reclaim',
+          actor: input.idNumber,
+          details: { result: 'realname_failed' },
+        });
+        throw new HttpError(422, 'REALNAME_FAILED', '实名核验未通过：姓名与身份证号码不一致，请核对后重试');
+      }
+      sub = await ctx.store.findByIdNumber(input.idNumber);
+      const account = sub && (await ctx.store.getAccount(sub));
+      if (!account) throw new HttpError(404, 'NOT_REGISTERED', '该身份证号码尚未注册账户，请直接注册');
+      if (!account.roles.includes('applicant') || account.roles.includes('staff'))
+        throw httpErrors.forbidden('该账户不能在线找回，请联系运营中心');
+      if (account.status !== 'active') throw httpErrors.forbidden('该账户已停用，请联系运营中心');
+      // The registry's phone, not the account's: the account's may be whoever registered it.
+      phone = record.phone;
+      break;
+    }
+    case 'reset':
+    case 'login': {
+      const account = await ctx.store.findByLogin(input.phone);
+      if (account?.status === 'active' && account.phone === input.phone) {
+        phone = account.phone;
+        sub = account.sub;
+      }
+      break;
+    }
   }
+  const expiresAtMs = ctx.now + CODE_TTL_MS;
+  const answer = {
+    purpose: input.purpose,
+    phone: maskPhone(phone ?? ('phone' in input ? input.phone : '')),
+    expiresAt: new Date(expiresAtMs).toISOString(),
+    resendAfterSeconds: RESEND_AFTER_MS / 1000,
+  };
+  if (!phone) return answer;
+
+  const code = newCode();
+  const salt = newSalt();
+  const challenge: SmsChallenge = {
+    purpose: input.purpose,
+    target,
+    phone,
+    salt,
+    codeHash: hashCode(salt, code),
+    attempts: 0,
+    sentAtMs: ctx.now,
+    expiresAtMs,
+  };
+  if (sub) challenge.sub = sub;
+  if (name) challenge.name = name;
+  const put = await ctx.store.putChallenge(challenge, RESEND_AFTER_MS);
+  if (!put.ok) throw refusal(resendRefusal(put.sentAtMs + RESEND_AFTER_MS - ctx.now));
+  try {
+    await enforce(ctx, 'smsPerPhone', phone, actor);
+    await sendSms(phone, codeMessage(input.purpose, code));
+  } catch (err) {
+    await ctx.store.deleteChallenge(challenge);
+    if (err instanceof HttpError) throw err;
+    logger.error('SMS code not sent', err as Error);
+    throw new HttpError(503, 'SMS_UNAVAILABLE', '短信发送失败，请稍后再试');
+  }
+  await audit(ctx, { type: 'sms_code', actor: sub ?? actor, details: { purpose: input.purpose, phone } });
+  return answer;
+}
+
+/**
+ * 自然人注册: the SMS code sent to the registry's phone for this ID (sendCode, purpose register)
+ * proves the person holds it; then the account and its three guards in one transaction that also
+ * consumes the code.
+ */
+export async function registerPerson(ctx: Context, input: PersonRegistration): Promise<AccountView> {
+  const challenge = await checkCode(ctx, 'register', input.idNumber, input.code);
+  if (challenge.phone !== input.phone || challenge.name !== input.name)
+    throw new HttpError(
+      422,
+      'CODE_MISMATCH',
+      '姓名或手机号码与获取验证码时填写的不一致，请核对，或重新获取验证码',
+    );
   const at = new Date(ctx.now).toISOString();
   const account: Account = {
     sub: randomUUID(),
@@ -81,17 +270,91 @@ export async function registerPerson(ctx: Context, input: PersonRegistration): P
     createdAt: at,
   };
   try {
-    await ctx.store.createAccount(account);
+    await ctx.store.createAccount(account, challenge);
   } catch (err) {
+    if (err instanceof CodeUsedError) throw refusal(noTryLeft('missing'));
+    if (err instanceof DuplicateError && err.field === 'idNumber')
+      throw new HttpError(409, 'ALREADY_REGISTERED', ALREADY_REGISTERED_RECLAIM, { reclaim: true });
     duplicate(err);
   }
-  await ctx.store.audit(
-    auditEntry(
-      { type: 'register', actor: account.sub, ip: ctx.ip, details: { result: 'ok', phone: input.phone } },
-      new Date(ctx.now),
-    ),
-  );
+  await audit(ctx, {
+    type: 'register',
+    actor: account.sub,
+    details: { result: 'ok', phone: input.phone, method: 'sms' },
+  });
   return accountView(account, true);
+}
+
+/**
+ * `POST /api/accounts/password-reset`: a new password with an SMS code — `reset` (the code went
+ * to the account's phone) or `reclaim` (the code went to the phone the population registry holds
+ * for the ID; the account moves to that phone if it had another). Either way the old password
+ * stops working, sessions end at their next refresh, locks at this address end, and the phone is
+ * told by SMS.
+ */
+export async function resetPassword(ctx: Context, input: PasswordReset, sendSms: SendSms) {
+  const target = input.purpose === 'reset' ? input.phone : input.idNumber;
+  const challenge = await checkCode(ctx, input.purpose, target, input.code);
+  const account = challenge.sub ? await ctx.store.getAccount(challenge.sub) : undefined;
+  if (!account) throw refusal(noTryLeft('missing'));
+  if (account.status !== 'active') throw httpErrors.forbidden('该账户已停用，请联系运营中心');
+  const problem = passwordProblem(input.password, [
+    challenge.phone,
+    account.idNumber ?? '',
+    account.username,
+  ]);
+  if (problem)
+    throw new HttpError(400, 'VALIDATION_FAILED', '提交的内容有误，请检查后重试', [
+      { field: 'password', message: problem },
+    ]);
+  const at = new Date(ctx.now).toISOString();
+  let done: boolean;
+  try {
+    done = await ctx.store.resetPassword(
+      account,
+      {
+        passwordHash: await hashPassword(input.password),
+        phone: challenge.phone,
+        // Token times are wall-clock; so is this (see Account.sessionsValidAfterMs).
+        sessionsValidAfterMs: Date.now(),
+        at,
+      },
+      challenge,
+    );
+  } catch (err) {
+    if (err instanceof DuplicateError)
+      throw new HttpError(
+        409,
+        'PHONE_TAKEN',
+        '您在人口信息库登记的手机号码已被另一个账户使用，请携带身份证到政务服务大厅窗口办理',
+      );
+    throw err;
+  }
+  if (!done) throw refusal(noTryLeft('missing'));
+  // The owner proved the phone: the locks a guesser caused end.
+  await Promise.all([
+    ctx.store.clearCounter('pair', pairId(account.sub, addressOf(ctx))),
+    ctx.store.clearLimit(accountFailures(account.sub)),
+  ]);
+  const reclaimed = input.purpose === 'reclaim';
+  await audit(ctx, {
+    type: reclaimed ? 'account_reclaim' : 'password_reset',
+    actor: account.sub,
+    details: {
+      result: 'ok',
+      phone: challenge.phone,
+      phoneChanged: account.phone !== challenge.phone,
+      previousPhone: account.phone,
+    },
+  });
+  await sendSms(challenge.phone, passwordChangedMessage(formatTime(at), reclaimed)).catch((err) =>
+    logger.error('password change notice not sent', err as Error),
+  );
+  return {
+    username: account.phone === account.username ? challenge.phone : account.username,
+    phone: maskPhone(challenge.phone),
+    reclaimed,
+  };
 }
 
 async function requireAccount(ctx: Context, who: Principal): Promise<Account> {
@@ -272,6 +535,8 @@ export async function requestMandate(
   sendSms: SendSms,
 ) {
   requireAgent(who);
+  // Every request counts for the agent, also one naming nobody (probing who is registered).
+  await enforce(ctx, 'mandatesPerAgent', who.sub, who.sub);
   const ref = await ctx.store.findByIdNumber(input.idNumber);
   const person = ref && (await ctx.store.getAccount(ref));
   if (!person || person.name !== input.name || !person.phone || !person.verified)
@@ -280,6 +545,9 @@ export async function requestMandate(
       'PERSON_NOT_FOUND',
       '未找到该实名注册用户，请核对姓名和身份证号码，或先协助其注册',
     );
+  // Whoever asks, one person gets at most so many of these SMS.
+  await enforce(ctx, 'mandatesPerPerson', person.sub, who.sub);
+  await enforce(ctx, 'smsPerPhone', person.phone, who.sub);
   const id = randomUUID();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const request: MandateRequest = {
@@ -311,30 +579,44 @@ export async function requestMandate(
       new Date(ctx.now),
     ),
   );
-  return { id, phone: maskPhone(person.phone), expiresAt: new Date(request.expiresAtMs).toISOString() };
+  return {
+    id,
+    phone: maskPhone(person.phone),
+    expiresAt: new Date(request.expiresAtMs).toISOString(),
+    resendAfterSeconds: RESEND_AFTER_MS / 1000,
+  };
 }
+
+const sameHash = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 export async function confirmMandate(ctx: Context, who: Principal, id: string, code: string) {
   requireAgent(who);
   const request = await ctx.store.getMandateRequest(id);
   // Another agent's request answers like a missing one.
   if (!request || request.agentSub !== who.sub) throw httpErrors.notFound('未找到该授权申请');
-  if (request.expiresAtMs <= ctx.now) throw new HttpError(410, 'CODE_EXPIRED', '验证码已过期，请重新发送');
-  if (request.attempts >= MANDATE_MAX_ATTEMPTS)
-    throw new HttpError(429, 'TOO_MANY_ATTEMPTS', '验证码错误次数过多，请重新发送');
-  if (codeHash(id, code) !== request.codeHash) {
-    await ctx.store.countMandateAttempt(id, request.attempts, MANDATE_MAX_ATTEMPTS);
+  // One try claimed atomically before the comparison: however many arrive at once, five are compared.
+  const claim = await ctx.store.claimMandateAttempt(id, MANDATE_MAX_ATTEMPTS, ctx.now);
+  if (!claim.ok) {
+    if (claim.why === 'missing') throw httpErrors.notFound('未找到该授权申请');
+    if (claim.why === 'expired') throw new HttpError(410, 'CODE_EXPIRED', '验证码已过期，请重新发送');
+    throw new HttpError(429, 'TOO_MANY_ATTEMPTS', '验证码错误次数过多，已失效，请重新发送');
+  }
+  if (!sameHash(codeHash(id, code), request.codeHash)) {
     await ctx.store.audit(
       auditEntry(
         { type: 'mandate_failed', actor: who.sub, subject: request.personSub, ip: ctx.ip },
         new Date(ctx.now),
       ),
     );
-    const left = MANDATE_MAX_ATTEMPTS - request.attempts - 1;
+    const left = MANDATE_MAX_ATTEMPTS - claim.request.attempts;
     throw new HttpError(
       422,
       'CODE_WRONG',
-      left > 0 ? `验证码不正确，还可尝试 ${left} 次` : '验证码错误次数过多，请重新发送',
+      left > 0 ? `验证码不正确，还可尝试 ${left} 次` : '验证码不正确，错误次数已达上限，请重新发送',
     );
   }
   const mandate: MandateRecord = {
@@ -347,8 +629,7 @@ export async function confirmMandate(ctx: Context, who: Principal, id: string, c
     requestId: id,
   };
   // The request is consumed with the write: the same code cannot confirm twice.
-  if (!(await ctx.store.confirmMandate(request, mandate)))
-    throw httpErrors.conflict('该授权申请已处理，请刷新');
+  if (!(await ctx.store.confirmMandate(request, mandate))) throw httpErrors.notFound('未找到该授权申请');
   await ctx.store.audit(
     auditEntry(
       {

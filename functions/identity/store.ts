@@ -6,6 +6,7 @@
  * Takes its DynamoDB client and table name as arguments, so the Lambda handlers and the local
  * identity provider (infra/local/oidc) share this one implementation.
  */
+
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -16,12 +17,15 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '#domain/roles.ts';
+import { beijingDate } from '#domain/time.ts';
 import type { Mandate } from '#lib/policy.ts';
-import type { Role } from '#lib/principal.ts';
 import type { AuditEntry } from './audit.ts';
 import { postMembershipItem, postMemberships } from './directory.ts';
+import { judge, type LimitCount, SLOTS, type SlidingLimit, slotIndex } from './limits.ts';
 import type { FailureCounter } from './lockout.ts';
 import type { Account, Enterprise, Membership } from './model.ts';
+import type { Purpose, SmsChallenge } from './otp.ts';
 import type { LegalPersonRecord, PopulationRecord } from './registry.ts';
 
 /** Which uniqueness guard refused an account. */
@@ -32,6 +36,9 @@ export class DuplicateError extends Error {
 }
 
 export class ConflictError extends Error {}
+
+/** The SMS code was consumed (or replaced by a newer one) between its check and its use. */
+export class CodeUsedError extends Error {}
 
 const userKey = (sub: string) => ({ pk: `USER#${sub}`, sk: 'PROFILE' });
 const loginKey = (username: string) => ({ pk: `LOGIN#${username.toLowerCase()}`, sk: 'LOGIN' });
@@ -45,10 +52,27 @@ const mandateKey = (agentSub: string, personSub: string) => ({
   sk: `MANDATE#${personSub}`,
 });
 const mandateRequestKey = (id: string) => ({ pk: `MANDREQ#${id}`, sk: 'REQUEST' });
-const counterKey = (kind: 'account' | 'ip', id: string) => ({
+export type CounterKind = 'pair' | 'account' | 'ip';
+const counterKey = (kind: CounterKind, id: string) => ({
   pk: `FAIL#${kind.toUpperCase()}#${id}`,
   sk: 'COUNTER',
 });
+const rateKey = (key: string) => ({ pk: `RATE#${key}`, sk: 'SLIDING' });
+const challengeKey = (purpose: Purpose, target: string) => ({ pk: `OTP#${purpose}#${target}`, sk: 'CODE' });
+
+const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
+
+/** The transaction item that consumes a matched code: only this code (its salt), only once. */
+function consumeItem(table: string, challenge: SmsChallenge) {
+  return {
+    Delete: {
+      TableName: table,
+      Key: challengeKey(challenge.purpose, challenge.target),
+      ConditionExpression: 'salt = :salt',
+      ExpressionAttributeValues: { ':salt': challenge.salt },
+    },
+  };
+}
 
 const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
   if (!item) return undefined;
@@ -123,9 +147,10 @@ export class AccountStore {
 
   /**
    * Creates an account and its uniqueness guards (username, phone, ID number) in one transaction:
-   * either all exist afterwards or none does.
+   * either all exist afterwards or none does. With `challenge`, the SMS code that proved the phone
+   * is consumed in the same transaction (CodeUsedError if it was used or replaced meanwhile).
    */
-  async createAccount(account: Account): Promise<void> {
+  async createAccount(account: Account, challenge?: SmsChallenge): Promise<void> {
     const guards: { key: { pk: string; sk: string }; field: DuplicateError['field'] }[] = [
       { key: userKey(account.sub), field: 'account' },
       { key: loginKey(account.username), field: 'username' },
@@ -148,13 +173,16 @@ export class AccountStore {
             ...postMemberships(account).map((m) => ({
               Put: { TableName: this.table, Item: postMembershipItem(m) },
             })),
+            ...(challenge ? [consumeItem(this.table, challenge)] : []),
           ],
         }),
       );
     } catch (err) {
       if (err instanceof TransactionCanceledException) {
-        const i = err.CancellationReasons?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
-        if (i >= 0) throw new DuplicateError(guards[i].field);
+        const reasons = err.CancellationReasons ?? [];
+        const i = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (i >= 0 && i < guards.length) throw new DuplicateError(guards[i].field);
+        if (i >= 0) throw new CodeUsedError();
         throw new ConflictError('transaction conflict');
       }
       throw err;
@@ -323,21 +351,18 @@ export class AccountStore {
   // -------------------------------------------------------------------------------------------
   // Login failure counters (optimistic: read, compute with lockout.ts, write if unchanged)
 
-  async getCounter(
-    kind: 'account' | 'ip',
-    id: string,
-  ): Promise<(FailureCounter & { v: number }) | undefined> {
+  async getCounter(kind: CounterKind, id: string): Promise<(FailureCounter & { v: number }) | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: counterKey(kind, id), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    const { failures, windowStart, lockedUntil, v } = out.Item;
-    return { failures, windowStart, lockedUntil, v };
+    const { failures, windowStart, lockedUntil, level, lastLockAt, v } = out.Item;
+    return { failures, windowStart, lockedUntil, level, lastLockAt, v };
   }
 
   /** Writes `next` if the counter is still at version `v` (undefined = absent); false on a race. */
   async saveCounter(
-    kind: 'account' | 'ip',
+    kind: CounterKind,
     id: string,
     next: FailureCounter,
     v: number | undefined,
@@ -359,15 +384,277 @@ export class AccountStore {
     }
   }
 
-  async clearCounter(kind: 'account' | 'ip', id: string): Promise<void> {
+  async clearCounter(kind: CounterKind, id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: counterKey(kind, id) }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sliding-window counters (limits.ts): one item per key, SLOTS sub-window slots
+
+  /**
+   * Counts one request against `limit` and says whether it is within it. One conditional update per
+   * try (the slot is either the current sub-window's, or a stale one that is reset), returning the
+   * whole item: DynamoDB serialises updates of an item, so parallel hits see distinct totals.
+   * With `refund`, a refused hit is taken back, so refusals do not extend the refusal.
+   */
+  async hitLimit(limit: SlidingLimit, now: number, refund = true): Promise<LimitCount> {
+    const idx = slotIndex(now, limit);
+    const s = idx % SLOTS;
+    const names = { '#c': `c${s}`, '#t': `t${s}`, '#e': 'expiresAt' };
+    // TTL: DynamoDB deletes the item some time after the window has passed.
+    const expiresAt = Math.ceil((now + limit.windowMs) / 1000) + 60;
+    let item: Record<string, unknown> | undefined;
+    for (let i = 0; i < 5 && !item; i++) {
+      try {
+        const out = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: rateKey(limit.key),
+            UpdateExpression: 'ADD #c :one SET #e = :exp',
+            ConditionExpression: '#t = :idx',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':one': 1, ':idx': idx, ':exp': expiresAt },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        item = out.Attributes;
+      } catch (err) {
+        if (!conditionFailed(err)) throw err;
+        try {
+          const out = await this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: rateKey(limit.key),
+              UpdateExpression: 'SET #c = :one, #t = :idx, #e = :exp',
+              ConditionExpression: 'attribute_not_exists(#t) OR #t < :idx',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ':one': 1, ':idx': idx, ':exp': expiresAt },
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          item = out.Attributes;
+        } catch (err2) {
+          if (!conditionFailed(err2)) throw err2;
+          // Another request reset the slot first: count in it on the next round.
+        }
+      }
+    }
+    // Could not count (a clock far behind another instance's): refuse rather than let it through.
+    if (!item) return { count: limit.max + 1, allowed: false, retryAfterMs: limit.windowMs / SLOTS };
+    const verdict = judge(item, limit, now, true);
+    if (!verdict.allowed && refund) {
+      await this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: rateKey(limit.key),
+            UpdateExpression: 'ADD #c :minus',
+            ConditionExpression: '#t = :idx AND #c > :zero',
+            ExpressionAttributeNames: { '#c': `c${s}`, '#t': `t${s}` },
+            ExpressionAttributeValues: { ':minus': -1, ':idx': idx, ':zero': 0 },
+          }),
+        )
+        .catch((err) => {
+          if (!conditionFailed(err)) throw err;
+        });
+    }
+    return verdict;
+  }
+
+  /** Whether one more request would be within `limit`, without counting it. */
+  async peekLimit(limit: SlidingLimit, now: number): Promise<LimitCount> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: rateKey(limit.key), ConsistentRead: true }),
+    );
+    return judge(out.Item, limit, now, false);
+  }
+
+  async clearLimit(limit: SlidingLimit): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: rateKey(limit.key) }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // SMS codes (otp.ts): one live code per purpose and target
+
+  /**
+   * Stores a new code unless one for the same purpose and target was sent less than `resendMs` ago
+   * (one conditional put: of parallel requests, one wins). Returns when the earlier one was sent
+   * if refused.
+   */
+  async putChallenge(
+    challenge: SmsChallenge,
+    resendMs: number,
+  ): Promise<{ ok: true } | { ok: false; sentAtMs: number }> {
+    const key = challengeKey(challenge.purpose, challenge.target);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, ...challenge, expiresAt: Math.ceil(challenge.expiresAtMs / 1000) + 3600 },
+          ConditionExpression: 'attribute_not_exists(pk) OR sentAtMs <= :edge',
+          ExpressionAttributeValues: { ':edge': challenge.sentAtMs - resendMs },
+        }),
+      );
+      return { ok: true };
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+      const current = await this.getChallenge(challenge.purpose, challenge.target);
+      return { ok: false, sentAtMs: current?.sentAtMs ?? challenge.sentAtMs };
+    }
+  }
+
+  getChallenge(purpose: Purpose, target: string): Promise<SmsChallenge | undefined> {
+    return this.get<SmsChallenge>(challengeKey(purpose, target), true);
+  }
+
+  /**
+   * Claims one try of a code before it is compared: attempts + 1 if the code exists, is live and
+   * has tries left — one conditional update, so of any number of parallel tries exactly `max`
+   * are ever compared. Returns the code after the claim, or why no try was left.
+   */
+  async claimChallengeAttempt(
+    purpose: Purpose,
+    target: string,
+    max: number,
+    now: number,
+  ): Promise<{ ok: true; challenge: SmsChallenge } | { ok: false; why: 'missing' | 'expired' | 'spent' }> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: challengeKey(purpose, target),
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(pk) AND attempts < :max AND expiresAtMs > :now',
+          ExpressionAttributeValues: { ':one': 1, ':max': max, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ok: true, challenge: strip<SmsChallenge>(out.Attributes) as SmsChallenge };
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+      const current = await this.getChallenge(purpose, target);
+      if (!current) return { ok: false, why: 'missing' };
+      if (current.attempts >= max) return { ok: false, why: 'spent' };
+      return { ok: false, why: 'expired' };
+    }
+  }
+
+  /** Removes a code (a send that failed); only the one with this salt, not a newer one. */
+  async deleteChallenge(challenge: SmsChallenge): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: challengeKey(challenge.purpose, challenge.target),
+          ConditionExpression: 'salt = :s',
+          ExpressionAttributeValues: { ':s': challenge.salt },
+        }),
+      )
+      .catch((err) => {
+        if (!conditionFailed(err)) throw err;
+      });
+  }
+
+  /** Consumes a code that matched: true for exactly one caller. */
+  async consumeChallenge(challenge: SmsChallenge): Promise<boolean> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [consumeItem(this.table, challenge)] }));
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Sets a new password after an SMS code (reset, or reclaim of an identity someone else
+   * registered): the code is consumed, the old password stops working, sessions started before now
+   * end at their next refresh (`sessionsValidAfterMs`), acting-for-an-enterprise is cleared, and,
+   * when the registry's phone is not the account's, the account moves to it (phone and login guards
+   * move in the same transaction). False when the code was used meanwhile.
+   */
+  async resetPassword(
+    account: Account,
+    change: { passwordHash: string; phone: string; sessionsValidAfterMs: number; at: string },
+    challenge: SmsChallenge,
+  ): Promise<boolean> {
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      consumeItem(this.table, challenge),
+    ];
+    const moving = account.phone !== change.phone;
+    const username = moving && account.username === account.phone ? change.phone : account.username;
+    if (moving) {
+      if (account.phone)
+        items.push({
+          Delete: {
+            TableName: this.table,
+            Key: phoneKey(account.phone),
+            ConditionExpression: '#sub = :sub',
+            ExpressionAttributeNames: { '#sub': 'sub' },
+            ExpressionAttributeValues: { ':sub': account.sub },
+          },
+        });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...phoneKey(change.phone), sub: account.sub },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+      if (username !== account.username) {
+        items.push({
+          Delete: {
+            TableName: this.table,
+            Key: loginKey(account.username),
+            ConditionExpression: '#sub = :sub',
+            ExpressionAttributeNames: { '#sub': 'sub' },
+            ExpressionAttributeValues: { ':sub': account.sub },
+          },
+        });
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: { ...loginKey(username), sub: account.sub },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+    }
+    items.push({
+      Update: {
+        TableName: this.table,
+        Key: userKey(account.sub),
+        UpdateExpression:
+          'SET passwordHash = :h, phone = :p, username = :u, gsi1sk = :u, sessionsValidAfterMs = :s, updatedAt = :t REMOVE actingFor',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':h': change.passwordHash,
+          ':p': change.phone,
+          ':u': username,
+          ':s': change.sessionsValidAfterMs,
+          ':t': change.at,
+        },
+      },
+    });
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) {
+        const reasons = err.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw new DuplicateError('phone');
+        throw new ConflictError('transaction conflict');
+      }
+      throw err;
+    }
   }
 
   // -------------------------------------------------------------------------------------------
   // Audit log: one partition per Beijing day, sorted by time
 
   async audit(entry: AuditEntry): Promise<void> {
-    const day = new Date(Date.parse(entry.at) + 8 * 3600_000).toISOString().slice(0, 10);
+    const day = beijingDate(Date.parse(entry.at));
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
@@ -501,22 +788,34 @@ export class AccountStore {
     return this.get<MandateRequest>(mandateRequestKey(id), true);
   }
 
-  /** Counts one wrong code; false when the request changed meanwhile or has no attempts left. */
-  async countMandateAttempt(id: string, attempts: number, max: number): Promise<boolean> {
+  /**
+   * Claims one try of a mandate code before it is compared (attempts + 1 while tries are left and
+   * the code is live): one conditional update, so however many tries arrive at once, `max` are
+   * compared and the rest find the code dead.
+   */
+  async claimMandateAttempt(
+    id: string,
+    max: number,
+    now: number,
+  ): Promise<{ ok: true; request: MandateRequest } | { ok: false; why: 'missing' | 'expired' | 'spent' }> {
     try {
-      await this.doc.send(
+      const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: mandateRequestKey(id),
-          UpdateExpression: 'SET attempts = :n',
-          ConditionExpression: 'attempts = :a AND :n <= :max',
-          ExpressionAttributeValues: { ':a': attempts, ':n': attempts + 1, ':max': max },
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(pk) AND attempts < :max AND expiresAtMs > :now',
+          ExpressionAttributeValues: { ':one': 1, ':max': max, ':now': now },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return { ok: true, request: strip<MandateRequest>(out.Attributes) as MandateRequest };
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-      throw err;
+      if (!conditionFailed(err)) throw err;
+      const current = await this.getMandateRequest(id);
+      if (!current) return { ok: false, why: 'missing' };
+      if (current.attempts >= max) return { ok: false, why: 'spent' };
+      return { ok: false, why: 'expired' };
     }
   }
 
@@ -530,8 +829,8 @@ export class AccountStore {
               Delete: {
                 TableName: this.table,
                 Key: mandateRequestKey(request.id),
-                ConditionExpression: 'attempts = :a',
-                ExpressionAttributeValues: { ':a': request.attempts },
+                // Consumed once: a second right code arriving at the same time finds it gone.
+                ConditionExpression: 'attribute_exists(pk)',
               },
             },
             {

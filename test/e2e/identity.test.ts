@@ -1,10 +1,12 @@
 /**
- * One-stop login in a real browser, phone size: register a person with live checksum feedback,
- * sign in through the identity provider's own login page (code + PKCE), land on 我的账户 with
- * "我的办件", see the name in the header, and sign out.
+ * One-stop login in a real browser, phone size: register a person with live checksum feedback and
+ * the SMS code sent to their phone (read from the dev outbox), sign in through the identity
+ * provider's own login page (code + PKCE), land on 我的账户 with "我的办件", see the name in the
+ * header, and sign out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { population } from '#infra/seed/registries.ts';
+import { codeIn, smsTo } from '../integration/identity-helpers.ts';
 import { launchBrowser, openPage, portalUrl, screenshot, type TestBrowser } from './browser.ts';
 
 let tb: TestBrowser;
@@ -32,6 +34,12 @@ describe('register, sign in, 我的办件', () => {
     await page.getByLabel('身份证号码').fill(me.idNumber);
     await expect.poll(() => page.getByText('身份证号码校验位不正确').count()).toBe(0);
     await page.getByLabel('手机号码').fill(me.phone);
+    // The code goes to the phone the registry holds; the button counts down before a resend.
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByRole('button', { name: /重新获取（\d+ 秒）/ }).waitFor();
+    await page.getByText(/验证码已发送至 139\*\*\*\*0008/).waitFor();
+    const code = codeIn((await smsTo(me.phone, /注册个人账号/)).message);
+    await page.getByLabel('短信验证码').fill(code);
     await page.getByLabel('设置密码').fill('Zheng2026pass');
     await page.getByLabel('再次输入密码').fill('Zheng2026pass');
     await page.getByRole('button', { name: '注册并实名认证' }).click();

@@ -1,6 +1,7 @@
 /**
  * One-stop login against the local identity provider, at HTTP level: the code flow with PKCE,
- * refresh, logout; registration with bad input (nothing half-made); lockout; bad tokens; act as
+ * refresh, logout; registration with bad input and with the SMS code (nothing half-made); lockout
+ * (per account and address); bad tokens; act as
  * enterprise; agent mandates with the SMS code; operator role changes in the audit log.
  */
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -16,6 +17,7 @@ import {
   login,
   refresh,
 } from '../support/client.ts';
+import { callFrom, registerWithCode } from './identity-helpers.ts';
 
 const person = (name: string) => {
   const p = population.find((r) => r.name === name);
@@ -105,7 +107,13 @@ describe('the authorization code flow with PKCE', () => {
 
 describe('registration: clear 4xx, nothing half-made', () => {
   const chen = person('陈建国');
-  const good = { name: chen.name, idNumber: chen.idNumber, phone: chen.phone, password: 'Chen2026pass' };
+  const good = {
+    name: chen.name,
+    idNumber: chen.idNumber,
+    phone: chen.phone,
+    password: 'Chen2026pass',
+    code: '123456',
+  };
 
   it.each([
     [
@@ -125,18 +133,28 @@ describe('registration: clear 4xx, nothing half-made', () => {
     expect(detail.message).toMatch(message);
   });
 
-  it('refuses a real-name mismatch with 422', async () => {
-    const res = await register({ ...good, phone: '13700000000' });
+  it('refuses a real-name mismatch with 422 (before any SMS is sent)', async () => {
+    const res = await callFrom('127.0.0.61', 'POST', '/api/accounts/codes', {
+      body: { purpose: 'register', name: chen.name, idNumber: chen.idNumber, phone: '13700000000' },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('REALNAME_FAILED');
   });
 
-  it('after all that, registers once (no guard was left behind), then refuses duplicates with 409', async () => {
+  it('refuses a registration without the SMS code sent to the registry phone', async () => {
     const res = await register(good);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('CODE_NOT_FOUND');
+  });
+
+  it('after all that, registers once with the SMS code (no guard was left behind), then refuses duplicates with 409', async () => {
+    const res = await registerWithCode('127.0.0.61', chen, good.password);
     expect(res.status).toBe(201);
     expect(res.body.account).toMatchObject({ username: chen.phone, verified: true, roles: ['applicant'] });
     expect(res.body.account.passwordHash).toBeUndefined();
-    const again = await register(good);
+    const again = await callFrom('127.0.0.61', 'POST', '/api/accounts/codes', {
+      body: { purpose: 'register', name: chen.name, idNumber: chen.idNumber, phone: chen.phone },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/已注册/);
     // The new person signs in with the phone number through the provider.
@@ -152,13 +170,10 @@ describe('registration: clear 4xx, nothing half-made', () => {
 describe('lockout', () => {
   const liu = person('刘芳');
   beforeAll(async () => {
-    expect(
-      (await register({ name: liu.name, idNumber: liu.idNumber, phone: liu.phone, password: 'Liu2026pass' }))
-        .status,
-    ).toBe(201);
+    expect((await registerWithCode('127.0.0.62', liu, 'Liu2026pass')).status).toBe(201);
   });
 
-  it('counts down, then locks for 15 minutes with a clear Chinese message, also for the right password', async () => {
+  it('counts down, then locks for 15 minutes at this address with a clear Chinese message, also for the right password', async () => {
     const failures = [];
     for (let i = 0; i < 5; i++) {
       const res = await call('POST', '/api/dev/token', {
@@ -358,12 +373,7 @@ describe('operators manage roles, audited', () => {
     expect(lisi.phone).toBe('138****0002');
     expect(lisi.idNumber).toMatch(/^3416\*{10}/);
     const zhao = person('赵桂兰');
-    const reg = await register({
-      name: zhao.name,
-      idNumber: zhao.idNumber,
-      phone: zhao.phone,
-      password: 'Zhao2026pass',
-    });
+    const reg = await registerWithCode('127.0.0.63', zhao, 'Zhao2026pass');
     const sub = reg.body.account.sub;
     const change = await call('PUT', `/api/accounts/${sub}/roles`, {
       token: operator,

@@ -1,15 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import { validateResidentId, validateUscc } from '#domain/ids.ts';
 import { auditEntry, maskText } from '#functions/identity/audit.ts';
+import { judge, LIMITS, limitRefusal, limitsFor, SLOTS } from '#functions/identity/limits.ts';
 import {
-  ACCOUNT_POLICY,
   afterFailure,
   attemptsLeft,
+  counterExpiry,
   type FailureCounter,
   failedMessage,
   lockedMessage,
   lockRemaining,
+  PAIR_POLICY,
 } from '#functions/identity/lockout.ts';
-import { accountView, personRegistration, roleChange, tokenClaims } from '#functions/identity/model.ts';
+import {
+  accountView,
+  codeRequest,
+  passwordReset,
+  personRegistration,
+  roleChange,
+  tokenClaims,
+} from '#functions/identity/model.ts';
+import {
+  codeMatches,
+  codeMessage,
+  hashCode,
+  newCode,
+  passwordChangedMessage,
+} from '#functions/identity/otp.ts';
 import {
   DEMO_COST,
   hashPassword,
@@ -22,7 +39,6 @@ import { LocalIssuer } from '#infra/local/identity.ts';
 import { demoRecord } from '#infra/local/oidc/seed.ts';
 import { demoAccounts } from '#infra/seed/accounts.ts';
 import { legalPersons, population } from '#infra/seed/registries.ts';
-import { validateResidentId, validateUscc } from '#lib/ids.ts';
 import { mayActForPerson } from '#lib/policy.ts';
 import { principalFromClaims } from '#lib/principal.ts';
 
@@ -67,13 +83,13 @@ describe('lockout rules', () => {
   const t0 = 1_800_000_000_000;
   const fail = (n: number, at = t0) => {
     let c: FailureCounter | undefined;
-    for (let i = 0; i < n; i++) c = afterFailure(c, at + i * 1000, ACCOUNT_POLICY);
+    for (let i = 0; i < n; i++) c = afterFailure(c, at + i * 1000, PAIR_POLICY);
     return c!;
   };
 
   it('locks at the fifth failure within 15 minutes, for 15 minutes', () => {
     expect(lockRemaining(fail(4), t0 + 5000)).toBe(0);
-    expect(attemptsLeft(fail(4), t0 + 5000, ACCOUNT_POLICY)).toBe(1);
+    expect(attemptsLeft(fail(4), t0 + 5000, PAIR_POLICY)).toBe(1);
     const locked = fail(5);
     expect(lockRemaining(locked, t0 + 4000)).toBe(15 * 60_000);
     expect(lockRemaining(locked, t0 + 4000 + 15 * 60_000)).toBe(0);
@@ -81,16 +97,118 @@ describe('lockout rules', () => {
 
   it('forgets failures outside the window and after the lock', () => {
     const old = fail(4);
-    const later = afterFailure(old, t0 + 16 * 60_000, ACCOUNT_POLICY);
+    const later = afterFailure(old, t0 + 16 * 60_000, PAIR_POLICY);
     expect(later).toEqual({ failures: 1, windowStart: t0 + 16 * 60_000 });
-    const afterLock = afterFailure(fail(5), t0 + 4000 + 15 * 60_000, ACCOUNT_POLICY);
+    const afterLock = afterFailure(fail(5), t0 + 4000 + 15 * 60_000, PAIR_POLICY);
     expect(afterLock.failures).toBe(1);
   });
 
-  it('says so in Chinese', () => {
+  it('backs off: each further lock within a day lasts twice as long, up to two hours', () => {
+    let c: FailureCounter | undefined;
+    let at = t0;
+    const locks: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 5; i++) {
+        at += 1000;
+        c = afterFailure(c, at, PAIR_POLICY);
+      }
+      locks.push(lockRemaining(c, at) / 60_000);
+      at = c!.lockedUntil!;
+    }
+    expect(locks).toEqual([15, 30, 60, 120, 120]);
+    // A day after the last lock, the next one is short again.
+    at += 24 * 3600_000;
+    for (let i = 0; i < 5; i++) {
+      at += 1000;
+      c = afterFailure(c, at, PAIR_POLICY);
+    }
+    expect(lockRemaining(c, at) / 60_000).toBe(15);
+    expect(counterExpiry(c!, PAIR_POLICY)).toBe(Math.ceil((at + 24 * 3600_000) / 1000));
+  });
+
+  it('says so in Chinese, pointing the owner to the SMS code', () => {
+    expect(lockedMessage(15 * 60_000)).toMatch(/当前网络已临时锁定.*短信验证码登录/);
+    expect(lockedMessage(3600_000, 'suspended')).toMatch(/密码登录已暂停.*短信验证码登录/);
     expect(failedMessage(3)).toBe('用户名或密码不正确，还可尝试 3 次');
     expect(lockedMessage(14 * 60_000 + 1)).toContain('15 分钟');
     expect(lockedMessage(30_000, 'ip')).toContain('1 分钟');
+  });
+});
+
+describe('sliding-window limits', () => {
+  const limit = { key: 'k', max: 5, windowMs: 10 * 60_000 };
+  const slot = limit.windowMs / SLOTS;
+  const t0 = 1_800_000_000_000 - (1_800_000_000_000 % slot);
+  /** A counter item with `n` hits in the slot of `at`. */
+  const item = (...hits: [at: number, n: number][]) => {
+    const out: Record<string, number> = {};
+    for (const [at, n] of hits) {
+      const idx = Math.floor(at / slot);
+      out[`t${idx % SLOTS}`] = idx;
+      out[`c${idx % SLOTS}`] = (out[`c${idx % SLOTS}`] ?? 0) + n;
+    }
+    return out;
+  };
+
+  it('counts the last ten sub-windows, so a burst at a boundary is still one window', () => {
+    // Five just before a minute boundary, five just after: a fixed window would let all ten through.
+    const before = item([t0 + slot - 1, 5]);
+    expect(judge(before, limit, t0 + slot + 1, false)).toMatchObject({ count: 5, allowed: false });
+    // Nine sub-windows later the five still count; at the tenth they have left.
+    expect(judge(before, limit, t0 + 9 * slot + 1, false).allowed).toBe(false);
+    expect(judge(before, limit, t0 + 10 * slot, false)).toMatchObject({ count: 0, allowed: true });
+  });
+
+  it('says when enough has left the window', () => {
+    const full = item([t0, 2], [t0 + 3 * slot, 3]);
+    const v = judge(full, limit, t0 + 5 * slot, false);
+    expect(v.allowed).toBe(false);
+    // The two oldest leave at t0 + 10 slots.
+    expect(v.retryAfterMs).toBe(5 * slot);
+    // A hit already counted is allowed up to max.
+    expect(judge(item([t0, 5]), limit, t0, true).allowed).toBe(true);
+    expect(judge(item([t0, 6]), limit, t0, true).allowed).toBe(false);
+  });
+
+  it('a slot reused after ten sub-windows is not counted twice', () => {
+    const stale = item([t0, 4]);
+    // Same slot position, ten sub-windows later: the stored sub-window is too old to count.
+    expect(judge(stale, limit, t0 + 10 * slot, false).count).toBe(0);
+  });
+
+  it('names every limit with a stable code and a Chinese wait', () => {
+    expect(limitsFor('codesPerAddress', '1.2.3.4').map((l) => l.key)).toEqual([
+      'codesPerAddress#1.2.3.4',
+      'codesPerAddress#1.2.3.4#1',
+    ]);
+    expect(LIMITS.mandatesPerPerson[0]).toEqual({ max: 3, windowMs: 3600_000 });
+    expect(limitRefusal('mandatesPerPerson', 90_000)).toMatchObject({
+      status: 429,
+      code: 'PERSON_RATE_LIMITED',
+      retryAfterSeconds: 90,
+    });
+    expect(limitRefusal('mandatesPerAgent', 10 * 60_000).message).toContain('10 分钟');
+    expect(limitRefusal('perIdNumber', 3 * 3600_000).message).toMatch(/3 小时后再试.*窗口/);
+  });
+});
+
+describe('SMS codes', () => {
+  it('are six digits, stored as a salted hash, compared in constant time', () => {
+    const codes = new Set(Array.from({ length: 50 }, newCode));
+    for (const c of codes) expect(c).toMatch(/^\d{6}$/);
+    expect(codes.size).toBeGreaterThan(40);
+    const stored = { salt: 's1', codeHash: hashCode('s1', '012345') };
+    expect(codeMatches(stored, '012345')).toBe(true);
+    expect(codeMatches(stored, '012346')).toBe(false);
+    expect(hashCode('s2', '012345')).not.toBe(stored.codeHash);
+  });
+
+  it('say what the code is for, and tell the owner when the password changed', () => {
+    expect(codeMessage('reclaim', '123456')).toMatch(
+      /^【亳州市网上办事大厅】您正在找回.*验证码 123456，10 分钟内有效/,
+    );
+    expect(codeMessage('login', '123456')).toContain('短信验证码登录');
+    expect(passwordChangedMessage('2026年3月2日 09:05', true)).toMatch(/通过身份找回.*如非本人操作/);
   });
 });
 
@@ -128,6 +246,7 @@ describe('registration validation', () => {
     idNumber: population[3].idNumber,
     phone: '13912340001',
     password: 'Wang2026pass',
+    code: '123456',
   };
   const issues = (change: Record<string, unknown>) => {
     const r = personRegistration.safeParse({ ...good, ...change });
@@ -153,8 +272,66 @@ describe('registration validation', () => {
     [{ password: 'short1' }, /password: 密码至少 8 位/],
     [{ password: 'Wang13912340001' }, /password: .*手机号码/],
     [{ extra: 1 }, /不认识|Unrecognized|unrecognized/],
+    [{ code: undefined }, /code: 请输入短信验证码/],
+    [{ code: '12345' }, /code: 请输入 6 位短信验证码/],
+    [{ code: '12345a' }, /code: 请输入 6 位短信验证码/],
   ])('refuses %j', (change, pattern) => {
     expect(issues(change).join('\n')).toMatch(pattern);
+  });
+
+  it('asks for an SMS code for one of four purposes, each with its own fields', () => {
+    expect(
+      codeRequest.parse({
+        purpose: 'register',
+        name: '王小明',
+        idNumber: good.idNumber,
+        phone: '13912340001',
+      }),
+    ).toMatchObject({ purpose: 'register', phone: '13912340001' });
+    expect(codeRequest.parse({ purpose: 'reclaim', name: '王小明', idNumber: good.idNumber })).toMatchObject({
+      purpose: 'reclaim',
+    });
+    expect(codeRequest.parse({ purpose: 'login', phone: '+86 139 1234 0001' })).toEqual({
+      purpose: 'login',
+      phone: '13912340001',
+    });
+    const bad = (v: unknown) => {
+      const r = codeRequest.safeParse(v);
+      return r.success ? '' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
+    };
+    expect(bad({ purpose: 'steal', phone: '13912340001' })).toMatch(/验证码用途/);
+    expect(bad({ phone: '13912340001' })).toMatch(/验证码用途/);
+    expect(bad({ purpose: 'reset', phone: '1391234' })).toMatch(/phone: /);
+    // A reclaim names the person; the phone is the registry's, never the caller's.
+    expect(
+      bad({ purpose: 'reclaim', name: '王小明', idNumber: good.idNumber, phone: '13700000000' }),
+    ).toMatch(/不认识|nrecognized/);
+  });
+
+  it('a new password with a reset or reclaim code follows the password rule', () => {
+    expect(
+      passwordReset.safeParse({
+        purpose: 'reset',
+        phone: '13912340001',
+        code: '123456',
+        password: 'New2026pass',
+      }).success,
+    ).toBe(true);
+    const r = passwordReset.safeParse({
+      purpose: 'reset',
+      phone: '13912340001',
+      code: '123456',
+      password: 'x13912340001',
+    });
+    expect(r.success).toBe(false);
+    expect(
+      passwordReset.safeParse({
+        purpose: 'reclaim',
+        idNumber: good.idNumber,
+        code: '1',
+        password: 'New2026pass',
+      }).success,
+    ).toBe(false);
   });
 
   it('every generated wrong check character is refused', () => {

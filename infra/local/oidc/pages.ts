@@ -35,6 +35,18 @@ button,.button{display:flex;width:100%;align-items:center;justify-content:center
 a{color:var(--primary)}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 .care{background:none;border:0;color:#fff;width:auto;min-height:0;margin:0;float:right;font-weight:400;text-decoration:underline}
+details.panel{margin-top:1rem}
+summary{cursor:pointer;font-weight:700;color:var(--primary);min-height:var(--tap);display:flex;align-items:center;list-style:none}
+summary::-webkit-details-marker{display:none}
+summary::before{content:"▸";margin-right:.5rem}
+details[open]>summary::before{content:"▾"}
+.row{display:flex;gap:.5rem;align-items:stretch}
+.row input{flex:1;min-width:0}
+.row button{width:auto;flex:none;margin-top:0;padding:0 .75rem;white-space:nowrap}
+button:disabled{opacity:.6;cursor:not-allowed}
+.status{margin:.5rem 0 0;font-size:.9375rem}
+.status.bad{color:var(--accent)}
+.links a{display:inline-flex;align-items:center;min-height:var(--tap)}
 `;
 
 const CARE_SCRIPT = `try{var d=document.documentElement;if(localStorage.getItem('${CARE_KEY}')==='1')d.dataset.care='1';document.addEventListener('click',function(e){if(e.target&&e.target.id==='care'){var on=d.dataset.care!=='1';if(on)d.dataset.care='1';else delete d.dataset.care;localStorage.setItem('${CARE_KEY}',on?'1':'0')}})}catch(e){}`;
@@ -60,25 +72,56 @@ export interface LoginPageInput {
   error?: string;
   /** The portal's registration page. */
   registerUrl: string;
+  /** The portal's password reset page (找回密码: SMS code to the account's phone). */
+  resetUrl?: string;
+  /** Open the SMS-code section (after a lock, or a failed SMS sign-in). */
+  sms?: boolean;
+  /** The phone of the SMS-code section. */
+  phone?: string;
   clientName?: string;
 }
 
-export function loginPage(p: LoginPageInput): string {
+/**
+ * The SMS-code section's script: asks `POST /api/accounts/codes {purpose: 'login'}` (the public
+ * API, same origin) for a code, then counts down before the next request may be made. Without
+ * script the password sign-in still works; the section says how to get a code otherwise.
+ */
+const SMS_SCRIPT = `(function(){var b=document.getElementById('sms-send');if(!b)return;var s=document.getElementById('sms-status');var p=document.getElementById('sms-phone');var t=0;function tick(){if(t>0){b.disabled=true;b.textContent='重新获取（'+t+' 秒）';t--;setTimeout(tick,1000)}else{b.disabled=false;b.textContent='获取验证码'}}b.hidden=false;document.getElementById('sms-noscript').hidden=true;b.addEventListener('click',function(){s.className='status';s.textContent='正在发送……';b.disabled=true;fetch('/api/accounts/codes',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({purpose:'login',phone:p.value})}).then(function(r){return r.json().then(function(j){return{ok:r.ok,j:j}})}).then(function(r){if(r.ok){s.textContent='如该手机号码已注册，验证码已发送至 '+r.j.phone+'，10 分钟内有效';t=r.j.resendAfterSeconds||60;document.getElementById('sms-code').focus()}else{s.className='status bad';s.textContent=(r.j.error&&r.j.error.message)||'发送失败，请稍后再试';var d=r.j.error&&r.j.error.details;t=(d&&d.retryAfterSeconds&&d.retryAfterSeconds<=120)?d.retryAfterSeconds:0}tick()}).catch(function(){s.className='status bad';s.textContent='网络连接失败，请稍后再试';b.disabled=false})})})();`;
+
+export function loginPage(p: LoginPageInput, nonce?: string): string {
+  const resetUrl = p.resetUrl ?? '/account/reset/';
   return page(
     '登录',
     `<h1>统一身份认证登录</h1>
 ${p.error ? `<div class="error" role="alert" id="login-error">${esc(p.error)}</div>` : ''}
 <form class="panel" method="post" action="${esc(p.action)}" autocomplete="on" novalidate>
   <label for="login">手机号码或用户名</label>
-  <input id="login" name="login" value="${esc(p.login)}" autocomplete="username" inputmode="text" autocapitalize="off" spellcheck="false" required maxlength="64"${p.error ? '' : ' autofocus'}>
+  <input id="login" name="login" value="${esc(p.login)}" autocomplete="username" inputmode="text" autocapitalize="off" spellcheck="false" required maxlength="64"${p.error || p.sms ? '' : ' autofocus'}>
   <p class="hint">个人用户请使用注册时的手机号码；工作人员使用单位分配的用户名</p>
   <label for="password">密码</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="64"${p.error ? ' autofocus' : ''}>
+  <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="64"${p.error && !p.sms ? ' autofocus' : ''}>
   <button type="submit">登录</button>
   <a class="button secondary" href="${esc(p.abortUrl)}">取消</a>
 </form>
-<div class="links"><a href="${esc(p.registerUrl)}">没有账号？注册个人账号</a><span class="hint">忘记密码请携带身份证到任一政务服务大厅窗口重置</span></div>
-${p.clientName ? `<p class="hint">登录后返回：${esc(p.clientName)}</p>` : ''}`,
+<details class="panel" id="sms-login"${p.sms ? ' open' : ''}>
+  <summary>短信验证码方式（忘记密码或账户被锁定时可用）</summary>
+  <form method="post" action="${esc(p.action)}" novalidate>
+    <input type="hidden" name="mode" value="sms">
+    <label for="sms-phone">手机号码</label>
+    <div class="row">
+      <input id="sms-phone" name="phone" value="${esc(p.phone ?? (/^1[3-9]\d{9}$/.test(p.login ?? '') ? p.login : ''))}" inputmode="tel" autocomplete="tel" maxlength="20"${p.sms ? ' autofocus' : ''}>
+      <button type="button" id="sms-send" hidden>获取验证码</button>
+    </div>
+    <p class="status" id="sms-status" role="status" aria-live="polite"></p>
+    <p class="hint" id="sms-noscript">获取验证码需要浏览器启用脚本；也可以在门户的“找回密码”页面获取验证码。</p>
+    <label for="sms-code">短信验证码</label>
+    <input id="sms-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6">
+    <button type="submit">提交验证码</button>
+  </form>
+</details>
+<div class="links"><a href="${esc(p.registerUrl)}">没有账号？注册个人账号</a><a href="${esc(resetUrl)}">忘记密码？找回密码</a></div>
+${p.clientName ? `<p class="hint">登录后返回：${esc(p.clientName)}</p>` : ''}
+<script${nonce ? ` nonce="${esc(nonce)}"` : ''}>${SMS_SCRIPT}</script>`,
   );
 }
 

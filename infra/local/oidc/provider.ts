@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { errors as oidcErrors, Provider } from 'oidc-provider';
-import { authenticate } from '#functions/identity/login.ts';
+import { authenticate, authenticateWithCode } from '#functions/identity/login.ts';
 import { tokenClaims } from '#functions/identity/model.ts';
 import type { AccountStore } from '#functions/identity/store.ts';
 import { API_AUDIENCE, type LocalIssuer } from '../identity.ts';
@@ -75,7 +75,7 @@ function html(res: ServerResponse, status: number, body: string) {
     // The login page must not be framed (clickjacking) nor load anything from elsewhere.
     'x-frame-options': 'DENY',
     'content-security-policy':
-      "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'referrer-policy': 'no-referrer',
   });
   res.end(body);
@@ -113,9 +113,24 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
     pkce: { required: () => true },
     // The portal is same-origin; only it may call the token endpoint from a browser.
     clientBasedCORS: (_ctx: unknown, origin: string) => origin === portal,
-    async findAccount(_ctx: unknown, sub: string) {
+    async findAccount(
+      ctx: { oidc?: { session?: { authTime?(): number | undefined } } } | undefined,
+      sub: string,
+      token?: { authTime?: number },
+    ) {
       const account = await accounts.getAccount(sub);
       if (account?.status !== 'active') return undefined;
+      // A password reset or reclaim ends every session that started before it: their refresh
+      // tokens and the browser session stop finding the account (oidc-provider answers invalid_grant
+      // or asks to sign in again).
+      const authTime = token?.authTime ?? ctx?.oidc?.session?.authTime?.();
+      // (auth_time has whole seconds: a session begun in the second of the reset is kept.)
+      if (
+        account.sessionsValidAfterMs &&
+        authTime !== undefined &&
+        authTime < Math.floor(account.sessionsValidAfterMs / 1000)
+      )
+        return undefined;
       return {
         accountId: sub,
         async claims() {
@@ -226,7 +241,7 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
       return;
     }
     const base = `/oidc/interaction/${uid}`;
-    const render = (status: number, login?: string, error?: string) =>
+    const render = (status: number, login?: string, error?: string, sms?: { phone?: string }) =>
       html(
         res,
         status,
@@ -236,6 +251,9 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
           login,
           error,
           registerUrl: '/register/',
+          resetUrl: '/account/reset/',
+          sms: sms !== undefined,
+          phone: sms?.phone,
         }),
       );
 
@@ -254,6 +272,28 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
         return;
       }
       const form = await readForm(req);
+      if (form.get('mode') === 'sms') {
+        // SMS-code sign-in: the code came from POST /api/accounts/codes {purpose: 'login'}.
+        const phone = form.get('phone') ?? '';
+        const result = await authenticateWithCode(accounts, {
+          phone,
+          code: form.get('code') ?? '',
+          ip: clientIp(req),
+          now: opts.now(),
+          via: 'oidc',
+        });
+        if (!result.ok) {
+          render(result.status, undefined, result.message, { phone });
+          return;
+        }
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: result.account.sub, amr: ['sms'] } },
+          { mergeWithLastSubmission: false },
+        );
+        return;
+      }
       const login = form.get('login') ?? '';
       const result = await authenticate(accounts, {
         login,
@@ -263,7 +303,9 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
         via: 'oidc',
       });
       if (!result.ok) {
-        render(result.status, login, result.message);
+        // Locked or suspended: the SMS-code section opens, since that is how the owner gets in.
+        const locked = result.status === 429;
+        render(result.status, login, result.message, locked ? {} : undefined);
         return;
       }
       await provider.interactionFinished(

@@ -4,10 +4,11 @@
  * representative is zhangsan, so "act as enterprise" can be tried at once. Idempotent: a persisted
  * `.data/` keeps accounts people registered and passwords they changed.
  */
+
+import type { Role } from '#domain/roles.ts';
 import type { Account } from '#functions/identity/model.ts';
 import { DEMO_COST, hashPassword } from '#functions/identity/password.ts';
 import { type AccountStore, DuplicateError } from '#functions/identity/store.ts';
-import type { Role } from '#lib/principal.ts';
 import type { DemoAccount } from '../../seed/accounts.ts';
 import { legalPersons, population } from '../../seed/registries.ts';
 

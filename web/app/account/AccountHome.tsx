@@ -199,6 +199,24 @@ export function AccountHome() {
         </section>
       )}
 
+      {a?.phone && (
+        <section className="panel" aria-labelledby="acct-security">
+          <h2 id="acct-security">账户安全</h2>
+          <p>
+            修改密码需要向手机 {a.phone} 发送短信验证码；修改后其他设备上的登录将在 10
+            分钟内失效。如发现本人身份被他人冒名注册，可用“身份找回”取回账户（验证码发送到人口信息库登记的手机）。
+          </p>
+          <p className={styles.actions}>
+            <Link href="/account/reset/" className="button button-secondary">
+              修改密码
+            </Link>
+            <Link href="/account/reset/?mode=reclaim" className="button button-secondary">
+              身份找回
+            </Link>
+          </p>
+        </section>
+      )}
+
       {a?.roles.includes('agent') && (
         <p>
           <Link href="/agent/" className="button">

@@ -2,9 +2,10 @@
 
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { validatePersonName, validateResidentId } from '../../../functions/lib/ids.ts';
+import { validatePersonName, validateResidentId } from '../../../functions/domain/ids.ts';
 import { authJson, useSession } from '../../lib/auth.ts';
 import styles from '../register/forms.module.css';
+import { useCountdown } from '../register/SmsCode.tsx';
 
 interface MandateView {
   personSub: string;
@@ -20,6 +21,8 @@ export function AgentMode() {
   const [pending, setPending] = useState<{ id: string; phone: string }>();
   const [code, setCode] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const [left, startCountdown] = useCountdown();
+  const [busy, setBusy] = useState(false);
   const isAgent = session?.claims.roles?.includes('agent') ?? false;
 
   const load = useCallback(async () => {
@@ -33,23 +36,35 @@ export function AgentMode() {
     if (isAgent) void load();
   }, [isAgent, load]);
 
-  async function ask(e: FormEvent) {
-    e.preventDefault();
+  /** Sends (or sends again) the code to the person's own phone; limited per agent and per person. */
+  async function ask(e?: FormEvent) {
+    e?.preventDefault();
     const id = validateResidentId(form.idNumber);
     const name = validatePersonName(form.name);
     if (!name.ok || !id.ok) {
       setMessage({ kind: 'error', text: !name.ok ? name.message : !id.ok ? id.message : '' });
       return;
     }
+    setBusy(true);
     try {
-      const r = await authJson<{ id: string; phone: string }>('/api/agent/mandates', {
-        method: 'POST',
-        body: { name: name.value, idNumber: id.value, materialRef: form.materialRef },
-      });
+      const r = await authJson<{ id: string; phone: string; resendAfterSeconds?: number }>(
+        '/api/agent/mandates',
+        {
+          method: 'POST',
+          body: { name: name.value, idNumber: id.value, materialRef: form.materialRef },
+        },
+      );
       setPending(r);
-      setMessage({ kind: 'ok', text: `验证码已发送到本人手机 ${r.phone}，请本人告知验证码` });
+      setCode('');
+      startCountdown(r.resendAfterSeconds ?? 60);
+      setMessage({
+        kind: 'ok',
+        text: `验证码已发送到本人手机 ${r.phone}，请本人告知验证码（10 分钟内有效）`,
+      });
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -104,8 +119,8 @@ export function AgentMode() {
               />
             </div>
           ))}
-          <button type="submit" className="button">
-            发送验证码到本人手机
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? '正在发送……' : '发送验证码到本人手机'}
           </button>
         </form>
       ) : (
@@ -113,14 +128,25 @@ export function AgentMode() {
           <h2>2. 输入本人收到的验证码</h2>
           <div className={styles.field}>
             <label htmlFor="agent-code">短信验证码（6 位）</label>
-            <input
-              id="agent-code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
+            <div className={styles.codeRow}>
+              <input
+                id="agent-code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                value={code}
+                onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+              />
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={busy || left > 0}
+                onClick={() => void ask()}
+              >
+                {left > 0 ? `重新发送（${left} 秒）` : '重新发送'}
+              </button>
+            </div>
+            <p className={styles.hint}>验证码发送到被代办人本人的手机；输错 5 次后失效，需重新发送</p>
           </div>
           <div className={styles.actions}>
             <button type="submit" className="button">
