@@ -1,15 +1,21 @@
+import chineseDays from 'chinese-days';
+import holidayData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CalendarConfigError,
   CalendarRangeError,
-  calendar,
+  calendarNotice,
+  changedWithin,
   createCalendar,
+  diffCalendars,
   formatDeadline,
   type Interval,
   localDate,
   localDateTime,
+  provisionalSchedule,
   startOfLocalDay,
-} from '#functions/lifecycle/calendar.ts';
+} from '#domain/calendar.ts';
+import { calendar } from '#functions/cases/deadlines.ts';
 
 /** An instant given in Beijing time: bj('2026-09-30 10:00'). */
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
@@ -28,6 +34,63 @@ const HOLIDAYS_2026 = [
   ['2026-10-01', '2026-10-07'],
 ];
 const MAKEUP_2026 = ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'];
+
+// The provisional schedules, worked out by hand from 《全国年节及纪念日放假办法》 (2024) and the
+// lunar/solar-term facts (春节 2027-02-06, 2028-01-26; 端午 2027-06-09, 2028-05-28 (2028 has a leap
+// fifth month); 中秋 2027-09-15, 2028-10-03; 清明 2027-04-05, 2028-04-04), with 补假 for weekend days.
+const st = (date: string, holiday: string) => ({ date, holiday, kind: 'statutory' as const });
+const lieu = (date: string, holiday: string, forDate: string) => ({
+  date,
+  holiday,
+  kind: 'in-lieu' as const,
+  for: forDate,
+});
+const PROVISIONAL_2027 = [
+  st('2027-01-01', '元旦'), // Friday
+  st('2027-02-05', '春节'), // 除夕, Friday
+  st('2027-02-06', '春节'), // Saturday
+  st('2027-02-07', '春节'), // Sunday
+  st('2027-02-08', '春节'),
+  lieu('2027-02-09', '春节', '2027-02-06'),
+  lieu('2027-02-10', '春节', '2027-02-07'),
+  st('2027-04-05', '清明节'), // Monday
+  st('2027-05-01', '劳动节'), // Saturday
+  st('2027-05-02', '劳动节'), // Sunday
+  lieu('2027-05-03', '劳动节', '2027-05-01'),
+  lieu('2027-05-04', '劳动节', '2027-05-02'),
+  st('2027-06-09', '端午节'), // Wednesday
+  st('2027-09-15', '中秋节'), // Wednesday
+  st('2027-10-01', '国庆节'), // Friday
+  st('2027-10-02', '国庆节'),
+  st('2027-10-03', '国庆节'),
+  lieu('2027-10-04', '国庆节', '2027-10-02'),
+  lieu('2027-10-05', '国庆节', '2027-10-03'),
+];
+const PROVISIONAL_2028 = [
+  st('2028-01-01', '元旦'), // Saturday
+  lieu('2028-01-03', '元旦', '2028-01-01'),
+  st('2028-01-25', '春节'), // 除夕, Tuesday
+  st('2028-01-26', '春节'),
+  st('2028-01-27', '春节'),
+  st('2028-01-28', '春节'),
+  st('2028-04-04', '清明节'),
+  st('2028-05-01', '劳动节'), // Monday
+  st('2028-05-02', '劳动节'),
+  st('2028-05-28', '端午节'), // Sunday
+  lieu('2028-05-29', '端午节', '2028-05-28'),
+  st('2028-10-01', '国庆节'), // Sunday
+  st('2028-10-02', '国庆节'),
+  st('2028-10-03', '中秋节'), // on 国庆's third day: one more day in lieu (as in 2020)
+  st('2028-10-03', '国庆节'),
+  lieu('2028-10-04', '国庆节', '2028-10-01'),
+  lieu('2028-10-05', '国庆节', '2028-10-03'),
+];
+
+/** Put TZ back; assigning undefined would set the string "undefined" (read as UTC). */
+function restoreTz(original: string | undefined): void {
+  if (original === undefined) delete process.env.TZ;
+  else process.env.TZ = original;
+}
 
 function officialIsWorking2026(date: string): boolean {
   if (MAKEUP_2026.includes(date)) return true;
@@ -149,16 +212,19 @@ describe('addWorkingDays (the start day does not count)', () => {
   });
 });
 
-describe('unknown years are refused, never guessed', () => {
+describe('without a provisional horizon, unknown years are refused, never guessed', () => {
+  // The strict calendar (provisionalHorizon: 0) behaves as the calendar did before provisional years.
+  const strict = createCalendar({ provisionalHorizon: 0 });
+
   it('knows 2026 to its last day and not one day more', () => {
-    expect(calendar.lastKnownDate).toBe('2026-12-31');
-    expect(calendar.isWorkingDay('2026-12-31')).toBe(true);
-    expect(() => calendar.isWorkingDay('2027-01-04')).toThrow(CalendarRangeError);
+    expect(strict.lastKnownDate).toBe('2026-12-31');
+    expect(strict.isWorkingDay('2026-12-31')).toBe(true);
+    expect(() => strict.isWorkingDay('2027-01-04')).toThrow(CalendarRangeError);
   });
 
   it('throws CalendarRangeError with the code and a Chinese message', () => {
     try {
-      calendar.isWorkingDay('2027-02-08');
+      strict.isWorkingDay('2027-02-08');
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(CalendarRangeError);
@@ -169,13 +235,13 @@ describe('unknown years are refused, never guessed', () => {
   });
 
   it('refuses a deadline that runs into 2027, but not one that ends at 2026-12-31 24:00', () => {
-    expect(calendar.addWorkingDays(bj('2026-12-30 10:00'), 1)).toEqual(endOf('2026-12-31'));
-    expect(() => calendar.addWorkingDays(bj('2026-12-30 10:00'), 2)).toThrow(CalendarRangeError);
-    expect(() => calendar.addWorkingDays(bj('2026-12-31 10:00'), 1)).toThrow(CalendarRangeError);
-    expect(() => calendar.workingDaysBetween(bj('2026-12-28 10:00'), bj('2027-01-02 10:00'))).toThrow(
+    expect(strict.addWorkingDays(bj('2026-12-30 10:00'), 1)).toEqual(endOf('2026-12-31'));
+    expect(() => strict.addWorkingDays(bj('2026-12-30 10:00'), 2)).toThrow(CalendarRangeError);
+    expect(() => strict.addWorkingDays(bj('2026-12-31 10:00'), 1)).toThrow(CalendarRangeError);
+    expect(() => strict.workingDaysBetween(bj('2026-12-28 10:00'), bj('2027-01-02 10:00'))).toThrow(
       CalendarRangeError,
     );
-    expect(calendar.workingDaysBetween(bj('2026-12-28 10:00'), endOf('2026-12-31'))).toBe(3);
+    expect(strict.workingDaysBetween(bj('2026-12-28 10:00'), endOf('2026-12-31'))).toBe(3);
   });
 
   it('refuses years before the first known one', () => {
@@ -393,6 +459,7 @@ describe('office closing time', () => {
 describe('overrides', () => {
   it('adds a new year from a published schedule (dates and ranges)', () => {
     const cal = createCalendar({
+      provisionalHorizon: 0,
       years: {
         '2027': {
           source: 'test',
@@ -430,7 +497,10 @@ describe('overrides', () => {
   });
 
   it('ends the known range at a gap year', () => {
-    const cal = createCalendar({ years: { '2028': { holidays: ['2028-01-03'], workdays: [] } } });
+    const cal = createCalendar({
+      provisionalHorizon: 0,
+      years: { '2028': { holidays: ['2028-01-03'], workdays: [] } },
+    });
     expect(cal.lastKnownDate).toBe('2026-12-31');
     expect(() => cal.isWorkingDay('2028-01-04')).toThrow(CalendarRangeError);
   });
@@ -444,6 +514,9 @@ describe('overrides', () => {
     [{ years: { '2027': { holidays: ['2027-2-1'] } } }],
     [{ years: { '2027': { holidays: ['2027-02-14'], workdays: ['2027-02-14'] } } }],
     [{ localDaysOff: { tomorrow: 'x' } }],
+    [{ provisionalHorizon: -1 }],
+    [{ provisionalHorizon: 1.5 }],
+    [{ provisionalHorizon: 6 }],
   ])('refuses the bad configuration %j', (overrides) => {
     expect(() => createCalendar(overrides as never)).toThrow(CalendarConfigError);
   });
@@ -455,17 +528,16 @@ describe('overrides', () => {
 
 describe('time zone independence', () => {
   const original = process.env.TZ;
-  afterEach(() => {
-    process.env.TZ = original;
-  });
+  afterEach(() => restoreTz(original));
 
-  it.each(['America/Los_Angeles', 'Pacific/Kiritimati', 'UTC', 'Asia/Shanghai'])(
+  it.each(['America/Los_Angeles', 'America/New_York', 'Pacific/Kiritimati', 'UTC', 'Asia/Shanghai'])(
     'gives the same answers under TZ=%s',
     (tz) => {
       process.env.TZ = tz;
       // Prove the switch took effect, so this test can fail if the code used local time.
       const offsets = {
         'America/Los_Angeles': 480,
+        'America/New_York': 300,
         'Pacific/Kiritimati': -840,
         UTC: 0,
         'Asia/Shanghai': -480,
@@ -479,6 +551,380 @@ describe('time zone independence', () => {
       expect(localDateTime(bj('2026-10-01 00:30'))).toBe('2026-10-01 00:30');
       expect(cal.workingDaysBetween(bj('2026-03-02 10:00'), bj('2026-03-03 12:00'))).toBe(0.5);
       expect(startOfLocalDay('2026-10-01').toISOString()).toBe('2026-09-30T16:00:00.000Z');
+      // Provisional years: lunar dates and 清明 computed afresh under this TZ.
+      expect(provisionalSchedule(2027)).toEqual(PROVISIONAL_2027);
+      expect(provisionalSchedule(2028)).toEqual(PROVISIONAL_2028);
+      expect(cal.isWorkingDay('2027-02-04')).toBe(true);
+      expect(cal.isWorkingDay('2027-02-05')).toBe(false); // 除夕
+      expect(cal.isWorkingDay('2027-04-05')).toBe(false); // 清明
+      expect(cal.addWorkingDays(bj('2026-12-31 23:59'), 1).toISOString()).toBe('2027-01-04T16:00:00.000Z');
+      expect(cal.isProvisional(endOf('2026-12-31'))).toBe(false);
+      expect(cal.isProvisional(bj('2027-01-01 00:01'))).toBe(true);
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Provisional years
+
+const official = holidayData as { holidays: Record<string, string>; workdays: Record<string, string> };
+const isWeekendDate = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+/** The official answer of the State Council schedule (package data) for a date of 2004–2026. */
+const officiallyOff = (date: string) =>
+  date in official.holidays || (isWeekendDate(date) && !(date in official.workdays));
+/** The package's data cut to the years up to `lastYear`, as if later notices were not published yet. */
+const packageUpTo = (lastYear: number) => {
+  const cut = (map: Record<string, string>) =>
+    Object.fromEntries(Object.entries(map).filter(([d]) => Number(d.slice(0, 4)) <= lastYear));
+  return { holidays: cut(official.holidays), workdays: cut(official.workdays) };
+};
+
+describe('provisional schedule (《全国年节及纪念日放假办法》, 2024 revision)', () => {
+  it('rests on lunar dates the package gets right (known facts for 2027 and 2028)', () => {
+    const lunar = (date: string) => {
+      const l = chineseDays.getLunarDate(date);
+      return `${l.isLeap ? '闰' : ''}${l.lunarMon}/${l.lunarDay}`;
+    };
+    expect(lunar('2027-02-06')).toBe('1/1');
+    expect(lunar('2027-02-05')).toBe('12/29'); // 除夕 is the day before 1/1, here the 29th (a short month)
+    expect(lunar('2028-01-26')).toBe('1/1');
+    expect(lunar('2027-06-09')).toBe('5/5');
+    expect(lunar('2027-09-15')).toBe('8/15');
+    expect(lunar('2028-05-28')).toBe('5/5');
+    expect(lunar('2028-06-27')).toBe('闰5/5'); // not 端午
+    expect(lunar('2028-10-03')).toBe('8/15');
+  });
+
+  it('lists the 2027 days off exactly: 13 statutory days, 6 of them on weekends, 6 days in lieu', () => {
+    expect(provisionalSchedule(2027)).toEqual(PROVISIONAL_2027);
+  });
+
+  it('lists the 2028 days off exactly (元旦 and 端午 on a Sunday/Saturday, 中秋 on 国庆)', () => {
+    expect(provisionalSchedule(2028)).toEqual(PROVISIONAL_2028);
+  });
+
+  it('puts a day in lieu after the whole holiday when it falls at the start of a weekend block', () => {
+    // 2030: 除夕 Sat 02-02, 1/1 Sun 02-03, 1/2 Mon, 1/3 Tue ⇒ lieu days Wed 02-06 and Thu 02-07.
+    const spring = provisionalSchedule(2030).filter((d) => d.holiday === '春节');
+    expect(spring.map((d) => `${d.date}${d.kind === 'in-lieu' ? '*' : ''}`)).toEqual([
+      '2030-02-02',
+      '2030-02-03',
+      '2030-02-04',
+      '2030-02-05',
+      '2030-02-06*',
+      '2030-02-07*',
+    ]);
+  });
+
+  it('always gives 13 weekdays off, never a workday, and 清明 on 4 or 5 April (2001–2099)', () => {
+    for (let year = 2001; year <= 2099; year++) {
+      const days = provisionalSchedule(year);
+      const weekdaysOff = new Set(days.filter((d) => !isWeekendDate(d.date)).map((d) => d.date));
+      expect(weekdaysOff.size, String(year)).toBe(13);
+      expect(
+        days.every((d) => d.date.startsWith(String(year))),
+        String(year),
+      ).toBe(true);
+      expect(['04-04', '04-05'], String(year)).toContain(
+        days.find((d) => d.holiday === '清明节')!.date.slice(5),
+      );
+    }
+  });
+
+  it('computes 清明 as the package does where the package is right (its function under TZ=UTC)', () => {
+    const original = process.env.TZ;
+    try {
+      process.env.TZ = 'UTC';
+      for (let year = 2001; year <= 2099; year++) {
+        const qingming = provisionalSchedule(year).find((d) => d.holiday === '清明节')!.date;
+        expect(qingming, String(year)).toBe(chineseDays.getSolarTermDate(year, 4, 'pure_brightness'));
+      }
+    } finally {
+      restoreTz(original);
+    }
+  });
+
+  it('names only days the State Council also gave off, 2008–2026 (holidays common to both laws)', () => {
+    for (let year = 2008; year <= 2026; year++) {
+      const days = provisionalSchedule(year).filter((d) => d.kind === 'statutory');
+      const eve = days.find((d) => d.holiday === '春节')!.date; // 除夕: by law only since 2025
+      const common = days.filter((d) => d.date !== eve && d.date !== `${year}-05-02`);
+      expect(common.filter((d) => !officiallyOff(d.date)).map((d) => d.date)).toEqual([]);
+    }
+  });
+
+  it('matches the official 2025 and 2026 schedules in every statutory day and in the working-day count', () => {
+    for (const year of [2025, 2026]) {
+      const cal = createCalendar({}, packageUpTo(year - 1));
+      expect(cal.provisionalYears).toContain(year);
+      for (const d of provisionalSchedule(year).filter((x) => x.kind === 'statutory'))
+        expect(officiallyOff(d.date), d.date).toBe(true);
+      const provisional = [...datesOf(year)].filter((d) => cal.isWorkingDay(d)).length;
+      const actual = [...datesOf(year)].filter((d) => calendar.isWorkingDay(d)).length;
+      expect([provisional, actual]).toEqual([248, 248]);
+    }
+  });
+
+  it('refuses years it cannot compute', () => {
+    expect(() => provisionalSchedule(2000)).toThrow(RangeError);
+    expect(() => provisionalSchedule(2100)).toThrow(RangeError);
+    expect(() => provisionalSchedule(2027.5)).toThrow(RangeError);
+  });
+});
+
+describe('provisional years in the calendar', () => {
+  it('follows the last official year (2026) with two provisional years', () => {
+    expect(calendar.lastOfficialDate).toBe('2026-12-31');
+    expect(calendar.provisionalFrom).toBe('2027-01-01');
+    expect(calendar.provisionalYears).toEqual([2027, 2028]);
+    expect(calendar.lastKnownDate).toBe('2028-12-31');
+    expect(calendar.firstKnownDate).toBe('2004-01-01');
+  });
+
+  it('is off in 2027 exactly on weekends and the provisional days off, with no make-up workdays', () => {
+    const off = new Set(PROVISIONAL_2027.map((d) => d.date));
+    const mismatches = [...datesOf(2027)].filter(
+      (d) => calendar.isWorkingDay(d) !== !(off.has(d) || isWeekendDate(d)),
+    );
+    expect(mismatches).toEqual([]);
+    expect([...datesOf(2027)].filter((d) => calendar.isWorkingDay(d))).toHaveLength(248);
+    expect([...datesOf(2028)].filter((d) => calendar.isWorkingDay(d))).toHaveLength(247);
+  });
+
+  it.each([
+    // Across the 2026/2027 year end: 12-31 Thu worked, 2027-01-01 Fri off, then the weekend.
+    ['2026-12-30 10:00', 1, '2026-12-31'],
+    ['2026-12-30 10:00', 2, '2027-01-04'],
+    ['2026-12-31 10:00', 1, '2027-01-04'],
+    ['2026-12-31 23:59', 1, '2027-01-04'],
+    ['2027-01-01 09:00', 1, '2027-01-04'],
+    ['2026-12-15 10:00', 20, '2027-01-13'],
+    ['2026-12-01 10:00', 20, '2026-12-29'],
+    ['2026-12-07 10:00', 20, '2027-01-05'],
+    // Spring Festival 2027: 02-05..10 off (除夕 Fri, 补假 Tue and Wed), 02-11 Thu worked
+    ['2027-01-29 10:00', 5, '2027-02-11'],
+    ['2027-02-03 10:00', 3, '2027-02-12'],
+    ['2027-02-04 10:00', 1, '2027-02-11'],
+    // 清明 Mon 04-05; 劳动节 on the weekend, 补假 05-03 and 05-04; 端午 Wed 06-09; 国庆 + 补假 10-01..05
+    ['2027-04-02 10:00', 1, '2027-04-06'],
+    ['2027-04-30 10:00', 1, '2027-05-05'],
+    ['2027-06-08 10:00', 1, '2027-06-10'],
+    ['2027-09-14 10:00', 1, '2027-09-16'],
+    ['2027-09-30 10:00', 1, '2027-10-06'],
+    ['2027-12-30 10:00', 2, '2028-01-04'], // 2028-01-01 Sat ⇒ 补假 Mon 01-03
+  ])('accepted %s + %i working days → ends %s 24:00 (provisional)', (start, n, lastDay) => {
+    expect(calendar.addWorkingDays(bj(start), n)).toEqual(endOf(lastDay));
+  });
+
+  it('keeps the counting rules in provisional years (used days agree with deadlines)', () => {
+    for (const startDate of ['2026-12-10', '2026-12-31', '2027-02-01', '2027-04-28', '2027-09-27']) {
+      for (let n = 0; n <= 20; n++) {
+        const s = bj(`${startDate} 11:11`);
+        expect(calendar.workingDaysBetween(s, calendar.addWorkingDays(s, n)), `${startDate}+${n}`).toBe(n);
+      }
+    }
+    const s = bj('2026-12-28 10:00');
+    // 12-29 and 12-30 used; stopped over 12-31 and 01-04 (working) and 01-01..03 (not); one day left.
+    const stop = pause('2026-12-31 00:00', '2027-01-05 00:00');
+    expect(calendar.deadlineWithPauses(s, 3, [stop])).toEqual(endOf('2027-01-05'));
+    expect(calendar.shiftDeadline(calendar.addWorkingDays(s, 3), stop)).toEqual(endOf('2027-01-05'));
+  });
+
+  it('says which answers are provisional (isProvisional, dependsOnProvisional)', () => {
+    expect(calendar.isProvisional('2026-12-31')).toBe(false);
+    expect(calendar.isProvisional('2027-01-01')).toBe(true);
+    expect(calendar.isProvisional('2028-12-31')).toBe(true);
+    expect(calendar.isProvisional('2026-10-01')).toBe(false);
+    // A deadline at 2026-12-31 24:00 is the end of 2026, not a 2027 instant.
+    const endOf2026 = calendar.addWorkingDays(bj('2026-12-30 10:00'), 1);
+    expect(calendar.isProvisional(endOf2026)).toBe(false);
+    expect(calendar.isProvisional(new Date(endOf2026.getTime() + 1))).toBe(true);
+    expect(calendar.isProvisional(calendar.addWorkingDays(bj('2026-12-30 10:00'), 2))).toBe(true);
+    expect(calendar.dependsOnProvisional(bj('2026-12-01 10:00'), endOf2026)).toBe(false);
+    expect(calendar.dependsOnProvisional(bj('2026-12-01 10:00'), endOf('2027-01-04'))).toBe(true);
+    expect(calendar.dependsOnProvisional('2026-03-01', '2026-12-31')).toBe(false);
+    expect(calendar.dependsOnProvisional('2027-03-01', '2026-12-31')).toBe(false); // empty span
+    expect(() => calendar.isProvisional('2029-01-01')).toThrow(CalendarRangeError);
+    expect(() => calendar.isProvisional('2003-12-31')).toThrow(CalendarRangeError);
+    expect(() => calendar.isProvisional('2027-02-30')).toThrow(TypeError);
+    expect(() => calendar.isProvisional(new Date(Number.NaN))).toThrow(TypeError);
+  });
+
+  it('refuses dates beyond the horizon (2029 when 2026 is the last official year)', () => {
+    expect(calendar.addWorkingDays(bj('2028-12-28 10:00'), 1)).toEqual(endOf('2028-12-29'));
+    expect(() => calendar.addWorkingDays(bj('2028-12-29 10:00'), 1)).toThrow(CalendarRangeError);
+    expect(() => calendar.isWorkingDay('2029-01-02')).toThrow(/2029 年.*2028-12-31/);
+    expect(createCalendar({ provisionalHorizon: 1 }).lastKnownDate).toBe('2027-12-31');
+    expect(createCalendar({ provisionalHorizon: 5 }).lastKnownDate).toBe('2031-12-31');
+  });
+
+  it('lets an official schedule in `years` replace the provisional one for its year', () => {
+    const cal = createCalendar({
+      years: {
+        '2027': {
+          source: 'test',
+          holidays: ['2027-01-01', '2027-02-05..2027-02-13'],
+          workdays: ['2027-02-20'],
+        },
+      },
+    });
+    expect(cal.lastOfficialDate).toBe('2027-12-31');
+    expect(cal.provisionalFrom).toBe('2028-01-01');
+    expect(cal.provisionalYears).toEqual([2028, 2029]);
+    expect(cal.lastKnownDate).toBe('2029-12-31');
+    expect(cal.isProvisional('2027-06-09')).toBe(false);
+    expect(cal.isWorkingDay('2027-02-11')).toBe(false); // official
+    expect(cal.isWorkingDay('2027-02-20')).toBe(true); // official make-up Saturday
+    expect(cal.isWorkingDay('2027-05-03')).toBe(true); // provisional 补假 gone with the provisional year
+    expect(cal.isWorkingDay('2027-06-09')).toBe(true); // not in this (test) schedule
+    expect(cal.isWorkingDay('2028-01-26')).toBe(false); // 2028 still provisional
+    expect(cal.isProvisional('2028-01-26')).toBe(true);
+  });
+
+  it('continues through an official year after a gap, the horizon counting from it', () => {
+    const cal = createCalendar({ years: { '2028': { holidays: ['2028-01-03'], workdays: [] } } });
+    expect(cal.provisionalYears).toEqual([2027, 2029, 2030]);
+    expect(cal.lastOfficialDate).toBe('2026-12-31');
+    expect(cal.lastKnownDate).toBe('2030-12-31');
+    expect(cal.isProvisional('2027-05-01')).toBe(true);
+    expect(cal.isProvisional('2028-05-01')).toBe(false);
+    expect(cal.isWorkingDay('2028-05-01')).toBe(true); // the official (test) 2028 has no 劳动节
+    expect(cal.dependsOnProvisional('2026-12-01', '2028-03-01')).toBe(true);
+    expect(cal.dependsOnProvisional('2028-01-01', '2028-12-31')).toBe(false);
+  });
+
+  it('honours lastKnownDate inside and before the provisional years', () => {
+    const mid = createCalendar({ lastKnownDate: '2027-06-30' });
+    expect([mid.lastKnownDate, mid.lastOfficialDate, mid.provisionalFrom]).toEqual([
+      '2027-06-30',
+      '2026-12-31',
+      '2027-01-01',
+    ]);
+    expect(mid.provisionalYears).toEqual([2027]);
+    expect(() => mid.isWorkingDay('2027-07-01')).toThrow(CalendarRangeError);
+    const early = createCalendar({ lastKnownDate: '2026-06-30' });
+    expect([early.lastKnownDate, early.lastOfficialDate, early.provisionalFrom]).toEqual([
+      '2026-06-30',
+      '2026-06-30',
+      undefined,
+    ]);
+    expect(early.provisionalYears).toEqual([]);
+    expect('provisionalFrom' in early).toBe(false);
+  });
+
+  it('with provisionalHorizon: 0 nothing is provisional', () => {
+    const strict = createCalendar({ provisionalHorizon: 0 });
+    expect(strict.provisionalFrom).toBeUndefined();
+    expect(strict.provisionalYears).toEqual([]);
+    expect(strict.lastOfficialDate).toBe(strict.lastKnownDate);
+    expect(strict.isProvisional('2026-12-31')).toBe(false);
+    expect(strict.dependsOnProvisional('2026-01-01', '2026-12-31')).toBe(false);
+  });
+});
+
+describe('diffCalendars: which dates change when the official schedule arrives', () => {
+  it('lists exactly the 调休 differences between provisional and official 2026', () => {
+    // As it would have looked in October 2025: 2026 provisional. Then the notice of 2025-11-04.
+    const provisional2026 = createCalendar({}, packageUpTo(2025));
+    expect(provisional2026.isProvisional('2026-01-01')).toBe(true);
+    const changes = diffCalendars(provisional2026, calendar, '2025-12-01', '2026-12-31');
+    expect(changes).toEqual([
+      { date: '2026-01-02', before: true, after: false },
+      { date: '2026-01-04', before: false, after: true },
+      { date: '2026-02-14', before: false, after: true },
+      { date: '2026-02-20', before: true, after: false },
+      { date: '2026-02-23', before: true, after: false },
+      { date: '2026-02-28', before: false, after: true },
+      { date: '2026-05-05', before: true, after: false },
+      { date: '2026-05-09', before: false, after: true },
+      { date: '2026-09-20', before: false, after: true },
+      { date: '2026-10-06', before: true, after: false },
+      { date: '2026-10-07', before: true, after: false },
+      { date: '2026-10-10', before: false, after: true },
+    ]);
+    // Which open cases move: a deadline only moves if a change lies within its span.
+    const march = bj('2026-03-02 10:00');
+    expect(changedWithin(changes, march, provisional2026.addWorkingDays(march, 20))).toBe(false);
+    expect(calendar.addWorkingDays(march, 20)).toEqual(provisional2026.addWorkingDays(march, 20));
+    const late = bj('2026-09-28 10:00');
+    expect(changedWithin(changes, late, provisional2026.addWorkingDays(late, 5))).toBe(true);
+    expect(provisional2026.addWorkingDays(late, 5)).toEqual(endOf('2026-10-08'));
+    expect(calendar.addWorkingDays(late, 5)).toEqual(endOf('2026-10-10'));
+    // "May move": here the swaps inside the span cancel out (09-20 worked, 10-06/07 off, 10-10 worked).
+    const sept = bj('2026-09-15 10:00');
+    expect(changedWithin(changes, sept, provisional2026.addWorkingDays(sept, 20))).toBe(true);
+    expect(provisional2026.addWorkingDays(sept, 20)).toEqual(calendar.addWorkingDays(sept, 20));
+    // A deadline ending at 24:00 right before a change is not affected by it.
+    expect(changedWithin(changes, bj('2026-01-05 10:00'), endOf('2026-02-13'))).toBe(false);
+    expect(changedWithin(changes, bj('2026-01-05 10:00'), endOf('2026-02-14'))).toBe(true);
+  });
+
+  it('reports dates one calendar refuses as null', () => {
+    const strict = createCalendar({ provisionalHorizon: 0 });
+    expect(diffCalendars(strict, calendar, '2026-12-30', '2027-01-05')).toEqual([
+      { date: '2027-01-01', before: null, after: false },
+      { date: '2027-01-02', before: null, after: false },
+      { date: '2027-01-03', before: null, after: false },
+      { date: '2027-01-04', before: null, after: true },
+      { date: '2027-01-05', before: null, after: true },
+    ]);
+    expect(diffCalendars(calendar, calendar, '2026-01-01', '2028-12-31')).toEqual([]);
+  });
+
+  it('refuses malformed or runaway ranges', () => {
+    expect(() => diffCalendars(calendar, calendar, '2026-1-1', '2026-12-31')).toThrow(TypeError);
+    expect(() => diffCalendars(calendar, calendar, '2004-01-01', '2028-12-31')).toThrow(RangeError);
+    expect(diffCalendars(calendar, calendar, '2026-12-31', '2026-01-01')).toEqual([]);
+  });
+});
+
+describe('calendarNotice (for operators)', () => {
+  it('says nothing before 1 November when the next year is provisional', () => {
+    expect(calendarNotice(calendar, bj('2026-06-01 10:00'))).toBeUndefined();
+    expect(calendarNotice(calendar, bj('2026-10-31 23:59'))).toBeUndefined();
+  });
+
+  it('warns from 1 November (Beijing) that next year is provisional', () => {
+    const at = bj('2026-11-01 00:00');
+    expect(at.toISOString().slice(0, 10)).toBe('2026-10-31'); // still October in UTC
+    const notice = calendarNotice(calendar, at);
+    expect(notice).toMatchObject({ level: 'warning', code: 'CALENDAR_NEXT_YEAR_PROVISIONAL', year: 2027 });
+    expect(notice!.message).toMatch(/2027 年/);
+    expect(notice!.message).toMatch(/推算/);
+    expect(calendarNotice(calendar, bj('2026-11-29 10:00'))?.code).toBe('CALENDAR_NEXT_YEAR_PROVISIONAL');
+    expect(calendarNotice(calendar, bj('2026-12-31 23:59'))?.code).toBe('CALENDAR_NEXT_YEAR_PROVISIONAL');
+  });
+
+  it('is an error all year when the current year itself is provisional', () => {
+    expect(calendarNotice(calendar, bj('2027-01-01 00:00'))).toMatchObject({
+      level: 'error',
+      code: 'CALENDAR_YEAR_PROVISIONAL',
+      year: 2027,
+    });
+    expect(calendarNotice(calendar, bj('2027-06-01 10:00'))?.level).toBe('error');
+    expect(calendarNotice(calendar, bj('2028-11-15 10:00'))?.code).toBe('CALENDAR_YEAR_PROVISIONAL');
+  });
+
+  it('warns that next year is unknown, and errs when today is, on a strict calendar', () => {
+    const strict = createCalendar({ provisionalHorizon: 0 });
+    expect(calendarNotice(strict, bj('2026-10-15 10:00'))).toBeUndefined();
+    expect(calendarNotice(strict, bj('2026-11-15 10:00'))).toMatchObject({
+      level: 'warning',
+      code: 'CALENDAR_NEXT_YEAR_UNKNOWN',
+      year: 2027,
+    });
+    expect(calendarNotice(strict, bj('2027-01-04 10:00'))).toMatchObject({
+      level: 'error',
+      code: 'CALENDAR_YEAR_UNKNOWN',
+      year: 2027,
+    });
+    expect(calendarNotice(calendar, bj('2029-01-02 10:00'))?.code).toBe('CALENDAR_YEAR_UNKNOWN');
+  });
+
+  it('is quiet once next year’s official schedule is loaded', () => {
+    const cal = createCalendar({ years: { '2027': { holidays: ['2027-01-01'], workdays: [] } } });
+    expect(calendarNotice(cal, bj('2026-12-01 10:00'))).toBeUndefined();
+    expect(calendarNotice(cal, bj('2027-10-31 10:00'))).toBeUndefined();
+    expect(calendarNotice(cal, bj('2027-11-01 10:00'))?.code).toBe('CALENDAR_NEXT_YEAR_PROVISIONAL');
+  });
 });

@@ -7,18 +7,46 @@
  *   1. `localDaysOff` of the override file: D is a day off (a local closure);
  *   2. the year's schedule: a make-up workday is worked, a holiday is off — taken from the override
  *      file's `years[Y]` when present (it REPLACES the package for that year), else from the data of
- *      the `chinese-days` package;
+ *      the `chinese-days` package (both are OFFICIAL: the State Council General Office's notice), else,
+ *      for a year shortly after the official ones, from the PROVISIONAL schedule (below);
  *   3. otherwise Monday–Friday are worked.
- * A year that neither source knows is refused with CalendarRangeError (CALENDAR_UNKNOWN_YEAR): the
- * package silently treats unknown years as plain weekdays, which would misplace deadlines around the
- * next Spring Festival, so we never guess. (We read the package's data file rather than its functions
- * because those parse dates in the machine's time zone: under TZ=America/New_York its
+ * The package silently treats unknown years as plain weekdays, which would misplace deadlines around
+ * the next Spring Festival, so we never use that. (We read the package's data file rather than its
+ * day functions because those parse dates in the machine's time zone: under TZ=America/New_York its
  * getDayDetail('2026-10-01') answers for 2026-09-30.)
+ *
+ * Provisional years ("never guess silently, but never go blind"). The notice for year Y+1 comes out in
+ * November of Y, yet from December cases already have limits that end in January. So a year without
+ * an official schedule, at most `provisionalHorizon` years (default 2) after the last official year
+ * before it, is computed from the law itself, 《全国年节及纪念日放假办法》 (2024 revision, in force
+ * since 2025-01-01), Art. 2 — the holidays of all citizens:
+ *   元旦 1 day (1 Jan); 春节 4 days (除夕, the last day of the lunar year, and lunar 1/1 to 1/3);
+ *   清明节 1 day (the day of the 清明 solar term, 4 or 5 April); 劳动节 2 days (1–2 May);
+ *   端午节 1 day (lunar 5/5); 中秋节 1 day (lunar 8/15); 国庆节 3 days (1–3 Oct);
+ * plus weekends. Art. 6 of the same law: a holiday of all citizens that falls on a Saturday or Sunday
+ * is made up on a working day (补假). We APPLY it: each statutory day on a weekend (or on another
+ * statutory day, as 中秋 and 国庆 in 2020) gives the first following Monday–Friday that is not a
+ * statutory day or already given. Reason: every official schedule grants exactly these days — it only
+ * moves days around with 调休 (a weekend worked for a weekday off), which keeps the count — so with
+ * 补假 a provisional year has the same number of working days as the official one will (2025 and 2026:
+ * 248 both ways; tested), and a deadline a few weeks long usually lands within a few days of the
+ * official answer (2026: at most 2 working days apart). 调休 make-up workdays (Art. 7 lets the State
+ * Council arrange them) are NEVER invented: they exist only in the official notice.
+ * Lunar dates come from the package's getLunarDate, which is safe when given a plain 'YYYY-MM-DD'
+ * string (it parses it as UTC and measures days from a fixed UTC instant; tested under other TZs);
+ * its solar-term function is NOT (it formats in local time: 清明 2027 reads 2027-04-04 under
+ * TZ=America/New_York), so 清明 uses the 21st-century formula ⌊Y·0.2422 + 4.81⌋ − ⌊Y/4⌋ in integers
+ * (Y = year mod 100), checked against the package for 2001–2099. Callers learn that an answer rests
+ * on provisional data with `isProvisional` / `dependsOnProvisional`; operators get `calendarNotice`;
+ * when the official schedule is loaded, `diffCalendars` tells which dates changed (which deadlines move).
+ * A year beyond the horizon is refused with CalendarRangeError (CALENDAR_UNKNOWN_YEAR), as is any
+ * year before the first known one; `provisionalHorizon: 0` restores the strict calendar.
  *
  * Override file (infra/config/calendar-overrides.json), all keys optional:
  *   {
  *     "closingTime": "17:30" | null,      // office closing time; null = deadlines end at 24:00
  *     "lastKnownDate": "2026-12-31",      // refuse dates after this even if a source knows them
+ *     "provisionalHorizon": 2,            // years after the last official one computed provisionally (0–5)
  *     "years": {                          // a year's official schedule (State Council notice)
  *       "2027": { "source": "…notice…", "holidays": ["2027-01-01", "2027-02-05..2027-02-13"],
  *                 "workdays": ["2027-02-14"] }   // dates or inclusive ranges "A..B"; weekends inside
@@ -39,9 +67,9 @@
  * counts the rest of the resume day. With this measure, addWorkingDays, workingDaysBetween,
  * shiftDeadline and yellowInstant agree exactly: workingDaysBetween(s, addWorkingDays(s, n)) === n.
  */
+import chineseDays from 'chinese-days';
 import holidayData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
-import overridesFile from '#infra/config/calendar-overrides.json' with { type: 'json' };
 
 export interface Interval {
   from: Date;
@@ -57,6 +85,8 @@ export interface YearSchedule {
 export interface CalendarOverrides {
   closingTime?: string | null;
   lastKnownDate?: string;
+  /** Years after the last official one computed provisionally (0 = none; default 2). */
+  provisionalHorizon?: number;
   years?: Record<string, YearSchedule>;
   localDaysOff?: Record<string, string>;
 }
@@ -78,9 +108,33 @@ export interface WorkingCalendar {
   clockStart(start: Date): Date;
   nextWorkingDay(date: string): string;
   addWorkingDaysToDate(date: string, n: number): string;
-  /** Last date the calendar can answer for (YYYY-MM-DD); ops should add next year's schedule before it. */
+  /**
+   * Last date the calendar answers for (YYYY-MM-DD), provisional years included; later dates throw
+   * CalendarRangeError. Ops should add next year's official schedule long before it.
+   */
   readonly lastKnownDate: string;
   readonly firstKnownDate: string;
+  /**
+   * Last date of the unbroken official run: every date from firstKnownDate to it comes from a State
+   * Council schedule (package or override). Equals lastKnownDate when nothing is provisional.
+   */
+  readonly lastOfficialDate: string;
+  /** First provisionally computed date (YYYY-MM-DD, a 1 January); absent when nothing is provisional. */
+  readonly provisionalFrom?: string;
+  /** The provisionally computed years the calendar answers for, ascending (empty when none). */
+  readonly provisionalYears: readonly number[];
+  /**
+   * Whether the working-day status of this date comes from a provisional schedule. A Date is read
+   * like a deadline: an instant at exactly 00:00 Beijing is 24:00 of the day before (so a deadline
+   * of 2026-12-31 24:00 is not provisional). Throws CalendarRangeError outside the known range.
+   */
+  isProvisional(date: Date | string): boolean;
+  /**
+   * Whether anything counted from `from` (its own day) to `to` (read like a deadline, as in
+   * isProvisional) rests on a provisional day: true ⇒ the result may move when the official
+   * schedule is loaded. Empty span (to before from) ⇒ false.
+   */
+  dependsOnProvisional(from: Date | string, to: Date | string): boolean;
   /** "HH:MM" or null (deadlines at 24:00). */
   readonly closingTime: string | null;
 }
@@ -120,6 +174,10 @@ const yearOfDay = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
 const weekdayOfDay = (day: number) => new Date(day * DAY_MS).getUTCDay();
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const isWeekend = (day: number) => {
+  const wd = weekdayOfDay(day);
+  return wd === 0 || wd === 6;
+};
 
 function dayOfDate(date: string): number {
   const m = DATE_RE.exec(date);
@@ -173,6 +231,7 @@ const overridesSchema = z.object({
     .nullable()
     .optional(),
   lastKnownDate: dateString.optional(),
+  provisionalHorizon: z.number().int('推算年数应为整数').min(0).max(5, '推算年数最多 5 年').default(2),
   years: z
     .record(
       z.string().regex(/^\d{4}$/, '年份应为 4 位数字'),
@@ -215,6 +274,88 @@ interface PackageData {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Provisional schedule: the statutory holidays of 《全国年节及纪念日放假办法》 (2024 revision).
+
+/** Years provisionalSchedule can compute: the package's lunar table and the 清明 formula's century. */
+export const PROVISIONAL_YEARS_SUPPORTED = { first: 2001, last: 2099 } as const;
+
+export interface ProvisionalDayOff {
+  date: string;
+  /** The festival: 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节 or 国庆节. */
+  holiday: string;
+  /** statutory: a day the law names; in-lieu: 补假 for a statutory day on a weekend or on another one. */
+  kind: 'statutory' | 'in-lieu';
+  /** For an in-lieu day: the statutory date it makes up for. */
+  for?: string;
+}
+
+/** The one non-leap date with lunar month/day `m`/`d` between two day numbers (inclusive). */
+function lunarDateIn(first: number, last: number, m: number, d: number): number {
+  const hits: number[] = [];
+  for (let day = first; day <= last; day++) {
+    // A plain 'YYYY-MM-DD' string: parsed as UTC by the package, so the machine's TZ plays no part.
+    const l = chineseDays.getLunarDate(dateOfDay(day));
+    if (!l.isLeap && l.lunarMon === m && l.lunarDay === d) hits.push(day);
+  }
+  if (hits.length !== 1)
+    throw new Error(
+      `lunar ${m}/${d} between ${dateOfDay(first)} and ${dateOfDay(last)}: ${hits.length} dates`,
+    );
+  return hits[0];
+}
+
+/** The day of the 清明 solar term (21st century): ⌊Y·0.2422 + 4.81⌋ − ⌊Y/4⌋ April, in integers. */
+function qingmingDay(year: number): number {
+  const y = year % 100;
+  return Date.UTC(year, 3, Math.floor((y * 2422 + 48_100) / 10_000) - Math.floor(y / 4)) / DAY_MS;
+}
+
+/**
+ * The provisional days off of a year, by date: the statutory holidays of all citizens and, for
+ * each of them that falls on a Saturday, a Sunday or another statutory day, one 补假 on the first
+ * following Monday–Friday that is neither a statutory day nor already given. Never any 调休 workday.
+ */
+export function provisionalSchedule(year: number): ProvisionalDayOff[] {
+  const { first, last } = PROVISIONAL_YEARS_SUPPORTED;
+  if (!Number.isInteger(year) || year < first || year > last)
+    throw new RangeError(`provisional schedules are computed for ${first}–${last} only: ${year}`);
+  const utcDay = (month: number, day: number) => Date.UTC(year, month - 1, day) / DAY_MS;
+  // Windows wide enough for every year of the century, each holding exactly one such lunar date.
+  const newYear = lunarDateIn(utcDay(1, 15), utcDay(2, 28), 1, 1);
+  const statutory: [number, string][] = [
+    [utcDay(1, 1), '元旦'],
+    [newYear - 1, '春节'], // 除夕: the day before lunar 1/1 (the last lunar month has 29 or 30 days)
+    [newYear, '春节'],
+    [newYear + 1, '春节'],
+    [newYear + 2, '春节'],
+    [qingmingDay(year), '清明节'],
+    [utcDay(5, 1), '劳动节'],
+    [utcDay(5, 2), '劳动节'],
+    [lunarDateIn(utcDay(5, 20), utcDay(7, 5), 5, 5), '端午节'],
+    [lunarDateIn(utcDay(9, 1), utcDay(10, 15), 8, 15), '中秋节'],
+    [utcDay(10, 1), '国庆节'],
+    [utcDay(10, 2), '国庆节'],
+    [utcDay(10, 3), '国庆节'],
+  ];
+  statutory.sort((a, b) => a[0] - b[0]);
+  const statutoryDays = new Set(statutory.map(([day]) => day));
+  const given = new Set<number>();
+  const out: ProvisionalDayOff[] = [];
+  for (const [day, holiday] of statutory) {
+    out.push({ date: dateOfDay(day), holiday, kind: 'statutory' });
+    if (!isWeekend(day) && !given.has(day)) {
+      given.add(day);
+      continue;
+    }
+    let lieu = day + 1;
+    while (isWeekend(lieu) || statutoryDays.has(lieu) || given.has(lieu)) lieu++;
+    given.add(lieu);
+    out.push({ date: dateOfDay(lieu), holiday, kind: 'in-lieu', for: dateOfDay(day) });
+  }
+  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------------------------
 
 export function createCalendar(
   overrides: CalendarOverrides = {},
@@ -229,6 +370,7 @@ export function createCalendar(
 
   const holidays = new Set<number>();
   const workdays = new Set<number>();
+  /** Years with an official schedule (package or override). */
   const knownYears = new Set<number>();
 
   // Package years first, skipping the years the operator replaces.
@@ -260,12 +402,31 @@ export function createCalendar(
   if (knownYears.size === 0) throw new CalendarConfigError('没有任何年份的节假日安排');
   const years = [...knownYears].sort((a, b) => a - b);
   const firstKnownDay = dayOfDate(`${years[0]}-01-01`);
-  // The known range is contiguous from the first year: a gap year ends it (2028 without 2027 is useless).
-  let lastYear = years[0];
-  while (knownYears.has(lastYear + 1)) lastYear++;
+  // The known range is contiguous from the first year. An official year continues it; a year without
+  // one continues it provisionally when it is at most `provisionalHorizon` years after the last official
+  // year before it (and computable); anything else ends it (with no horizon, a gap year ends it:
+  // 2028 without 2027 is useless).
+  let lastOfficialYear = years[0];
+  while (knownYears.has(lastOfficialYear + 1)) lastOfficialYear++;
+  let lastYear = lastOfficialYear;
+  const provisionalYearSet = new Set<number>();
+  for (let y = lastYear + 1, officialBefore = lastYear; ; y++) {
+    if (knownYears.has(y)) officialBefore = y;
+    else if (y - officialBefore <= config.provisionalHorizon && y <= PROVISIONAL_YEARS_SUPPORTED.last) {
+      provisionalYearSet.add(y);
+      for (const { date } of provisionalSchedule(y)) holidays.add(dayOfDate(date));
+    } else break;
+    lastYear = y;
+  }
   let lastKnownDay = dayOfDate(`${lastYear}-12-31`);
   if (config.lastKnownDate) lastKnownDay = Math.min(lastKnownDay, dayOfDate(config.lastKnownDate));
   const lastKnownDate = dateOfDay(lastKnownDay);
+  const lastOfficialDay = Math.min(dayOfDate(`${lastOfficialYear}-12-31`), lastKnownDay);
+  // Only the provisional years the (possibly capped) range reaches.
+  const provisionalYears = [...provisionalYearSet]
+    .filter((y) => dayOfDate(`${y}-01-01`) <= lastKnownDay)
+    .sort((a, b) => a - b);
+  const isProvisionalDay = (day: number) => provisionalYearSet.has(yearOfDay(day));
 
   const closingTime = config.closingTime ?? null;
   // Length of a working day's span, [00:00, close): also the size of one working-day unit.
@@ -283,8 +444,18 @@ export function createCalendar(
     if (localOff.has(day)) return false;
     if (workdays.has(day)) return true;
     if (holidays.has(day)) return false;
-    const wd = weekdayOfDay(day);
-    return wd !== 0 && wd !== 6;
+    return !isWeekend(day);
+  }
+
+  /** The day of a date, or of an instant read as the end of a span (exactly 00:00 ⇒ the day before). */
+  function dayAsEnd(date: Date | string): number {
+    if (typeof date === 'string') return dayOfDate(date);
+    return dayOfInstant(checkDate(date) - 1);
+  }
+
+  function dayAsStart(date: Date | string): number {
+    if (typeof date === 'string') return dayOfDate(date);
+    return dayOfInstant(checkDate(date));
   }
 
   /** Merge pauses into sorted, disjoint [from, to) millisecond intervals. */
@@ -391,7 +562,27 @@ export function createCalendar(
   return {
     lastKnownDate,
     firstKnownDate: dateOfDay(firstKnownDay),
+    lastOfficialDate: dateOfDay(lastOfficialDay),
+    ...(provisionalYears.length ? { provisionalFrom: `${provisionalYears[0]}-01-01` } : {}),
+    provisionalYears,
     closingTime,
+
+    isProvisional(date) {
+      const day = dayAsEnd(date);
+      assertKnown(day);
+      return isProvisionalDay(day);
+    },
+
+    dependsOnProvisional(from, to) {
+      const first = dayAsStart(from);
+      const last = dayAsEnd(to);
+      if (last < first) return false;
+      assertKnown(first);
+      assertKnown(last);
+      return provisionalYears.some(
+        (y) => dayOfDate(`${y}-01-01`) <= last && dayOfDate(`${y}-12-31`) >= first,
+      );
+    },
 
     isWorkingDay: (date) => isWorking(dayOfDate(date)),
 
@@ -472,5 +663,129 @@ export function createCalendar(
   };
 }
 
-/** The calendar of this deployment: the package's schedule plus infra/config/calendar-overrides.json. */
-export const calendar: WorkingCalendar = createCalendar(overridesFile as CalendarOverrides);
+// ---------------------------------------------------------------------------------------------
+// For operators and for the day the official schedule is loaded. Pure.
+
+export interface CalendarNotice {
+  /** error: today itself is provisional or unknown; warning: next year is, and it is November or December. */
+  level: 'warning' | 'error';
+  code:
+    | 'CALENDAR_YEAR_UNKNOWN'
+    | 'CALENDAR_YEAR_PROVISIONAL'
+    | 'CALENDAR_NEXT_YEAR_UNKNOWN'
+    | 'CALENDAR_NEXT_YEAR_PROVISIONAL';
+  /** The year concerned. */
+  year: number;
+  /** For people (operators, supervisors), in Chinese. */
+  message: string;
+}
+
+const OVERRIDES_PATH = 'infra/config/calendar-overrides.json';
+
+/**
+ * What operators must be told about the calendar on `today` (Beijing date), or undefined when all is
+ * well: an error when today's year has no official schedule (provisional, or not known at all), a
+ * warning from 1 November when next year has none (its notice is usually published in November).
+ */
+export function calendarNotice(
+  cal: Pick<WorkingCalendar, 'firstKnownDate' | 'lastKnownDate' | 'isProvisional'>,
+  today: Date,
+): CalendarNotice | undefined {
+  const date = localDate(today);
+  const year = Number(date.slice(0, 4));
+  const known = (d: string) => d >= cal.firstKnownDate && d <= cal.lastKnownDate;
+  if (!known(date))
+    return {
+      level: 'error',
+      code: 'CALENDAR_YEAR_UNKNOWN',
+      year,
+      message:
+        `工作日历不包含今天（${date}；可计算范围 ${cal.firstKnownDate} 至 ${cal.lastKnownDate}），` +
+        `办理期限和时限预警均无法计算。请立即按国务院办公厅公布的 ${year} 年节假日安排更新工作日历（${OVERRIDES_PATH}）。`,
+    };
+  if (cal.isProvisional(date))
+    return {
+      level: 'error',
+      code: 'CALENDAR_YEAR_PROVISIONAL',
+      year,
+      message:
+        `工作日历尚未录入国务院办公厅公布的 ${year} 年节假日安排，本年度的办理期限暂按《全国年节及纪念日放假办法》` +
+        `规定的法定节假日推算（含补假，不含调休上班日），可能与正式安排不符。请尽快录入正式安排（${OVERRIDES_PATH}）。`,
+    };
+  if (date < `${year}-11-01`) return undefined;
+  const next = `${year + 1}-01-01`;
+  if (!known(next))
+    return {
+      level: 'warning',
+      code: 'CALENDAR_NEXT_YEAR_UNKNOWN',
+      year: year + 1,
+      message:
+        `工作日历尚无 ${year + 1} 年的节假日安排（可计算至 ${cal.lastKnownDate}），期限跨入 ${year + 1} 年的办件将无法计算期限。` +
+        `国务院办公厅通知发布后，请及时录入（${OVERRIDES_PATH}）。`,
+    };
+  if (cal.isProvisional(next))
+    return {
+      level: 'warning',
+      code: 'CALENDAR_NEXT_YEAR_PROVISIONAL',
+      year: year + 1,
+      message:
+        `工作日历尚未录入 ${year + 1} 年的正式节假日安排，跨入 ${year + 1} 年的办理期限暂按法定节假日推算（含补假，不含调休上班日），` +
+        `正式安排公布后部分期限可能变动。国务院办公厅通知发布后，请及时录入（${OVERRIDES_PATH}）。`,
+    };
+  return undefined;
+}
+
+/** One date whose working-day status differs between two calendars; null = that calendar refuses it. */
+export interface WorkingDayChange {
+  date: string;
+  before: boolean | null;
+  after: boolean | null;
+}
+
+/** The longest range diffCalendars compares (ten years): a guard against a runaway loop. */
+const MAX_DIFF_DAYS = 3_660;
+
+/**
+ * The dates from `from` to `to` (inclusive, YYYY-MM-DD) whose working-day status differs between
+ * `before` and `after` (e.g. the calendar with provisional 2027 and the one with the official 2027
+ * schedule), ascending. A date one calendar refuses (CalendarRangeError) counts as null. Only the
+ * status is compared: a change of closing time moves every deadline and is not listed here.
+ */
+export function diffCalendars(
+  before: Pick<WorkingCalendar, 'isWorkingDay'>,
+  after: Pick<WorkingCalendar, 'isWorkingDay'>,
+  from: string,
+  to: string,
+): WorkingDayChange[] {
+  const first = dayOfDate(from);
+  const last = dayOfDate(to);
+  if (last - first >= MAX_DIFF_DAYS) throw new RangeError(`range too long (over ${MAX_DIFF_DAYS} days)`);
+  const status = (cal: Pick<WorkingCalendar, 'isWorkingDay'>, date: string) => {
+    try {
+      return cal.isWorkingDay(date);
+    } catch (err) {
+      if (err instanceof CalendarRangeError) return null;
+      throw err;
+    }
+  };
+  const changes: WorkingDayChange[] = [];
+  for (let day = first; day <= last; day++) {
+    const date = dateOfDay(day);
+    const b = status(before, date);
+    const a = status(after, date);
+    if (a !== b) changes.push({ date, before: b, after: a });
+  }
+  return changes;
+}
+
+/**
+ * Whether a period counted from `start` (an instant; its own day included, to be safe) to `deadline`
+ * (read as an end: exactly 00:00 Beijing is 24:00 of the day before) contains a changed date — i.e.
+ * whether that deadline (and its warning) may move under the new calendar. A change after the
+ * deadline cannot move it: the count reached its end before.
+ */
+export function changedWithin(changes: readonly WorkingDayChange[], start: Date, deadline: Date): boolean {
+  const first = localDate(start);
+  const last = localDate(new Date(deadline.getTime() - 1));
+  return changes.some((c) => c.date >= first && c.date <= last);
+}
