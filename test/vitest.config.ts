@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     root,
     projects: [
+      // The emulators' own tests (@online-hall/local-cloud); they need no app cloud and run beside `unit`.
+      'infra/local-cloud/vitest.config.ts',
       {
         test: {
           name: 'unit',

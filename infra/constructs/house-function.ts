@@ -13,7 +13,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type Access, envVarFor, type FunctionSpec, platformResources } from '../resources.ts';
+import { type Access, type FunctionSpec, functionEnvironment, platformResources } from '../resources.ts';
 import { acknowledge } from './nag.ts';
 
 /** Repository root: entries in infra/resources.ts are relative to it. */
@@ -64,31 +64,19 @@ const need = <T>(map: Record<string, T> | undefined, id: string, kind: string, f
   return found;
 };
 
-/** Environment variables and grants of a FunctionSpec; exported for the tests. */
+/** Environment variables of a FunctionSpec (see `functionEnvironment`); exported for the tests. */
 export function environmentFor(
   functionId: string,
   spec: FunctionSpec,
   refs: ResourceRefs,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  const put = (name: string, value: string) => {
-    if (name in env) throw new Error(`function ${functionId}: two resources map to env var ${name}`);
-    env[name] = value;
-  };
-  for (const id of Object.keys(spec.tables ?? {}))
-    put(envVarFor('table', id), need(refs.tables, id, 'table', functionId).tableName);
-  for (const id of Object.keys(spec.platformTables ?? {}))
-    put(envVarFor('table', id), need(refs.platformTables, id, 'platform table', functionId).tableName);
-  for (const id of Object.keys(spec.buckets ?? {}))
-    put(envVarFor('bucket', id), need(refs.buckets, id, 'bucket', functionId).bucketName);
-  for (const id of spec.topics ?? [])
-    put(envVarFor('topic', id), need(refs.topics, id, 'topic', functionId).topicArn);
-  for (const id of new Set([...(spec.starts ?? []), ...(spec.answers ?? [])]))
-    put(
-      envVarFor('stateMachine', id),
-      need(refs.stateMachines, id, 'state machine', functionId).stateMachineArn,
-    );
-  return env;
+  return functionEnvironment(functionId, spec, {
+    table: (id) => need(refs.tables, id, 'table', functionId).tableName,
+    platformTable: (id) => need(refs.platformTables, id, 'platform table', functionId).tableName,
+    bucket: (id) => need(refs.buckets, id, 'bucket', functionId).bucketName,
+    topic: (id) => need(refs.topics, id, 'topic', functionId).topicArn,
+    stateMachine: (id) => need(refs.stateMachines, id, 'state machine', functionId).stateMachineArn,
+  });
 }
 
 export class HouseFunction extends Construct {

@@ -1,7 +1,9 @@
 /**
- * The local cloud: AWS-compatible emulators wired from infra/resources.ts, the same handler modules
- * and the same state machine files as in AWS. `npm start` runs it with data under `.data/`;
- * the test suite runs it once per run, in memory.
+ * The local cloud of this app: the emulators of @online-hall/local-cloud (infra/local-cloud) wired
+ * from infra/resources.ts, with the same handler modules and the same state machine files as in AWS;
+ * each function with its own environment and its spec's grants (grants.ts). Seeding, the identity
+ * provider and the dev routes are this app's. `npm start` runs it with data under `.data/`; the test
+ * suite runs it once per run, in memory.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,23 +17,37 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  AccessPolicy,
+  ensureTables,
+  type GatewayRoute,
+  LocalClock,
+  LocalLambdas,
+  type LocalSns,
+  localCredentials,
+  type Policies,
+  StreamPoller,
+  startDynamo,
+  startGateway,
+  startS3,
+  startSns,
+  startStepFunctions,
+} from '@online-hall/local-cloud';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadSeedCatalogue, readCatalogue, writeCatalogue } from '#functions/catalogue/store.ts';
 import { AccountStore } from '#functions/identity/store.ts';
 import { halls } from '../halls.ts';
-import { envVarFor, hallResources, platformResources, type StackResources } from '../resources.ts';
+import { hallResources, platformResources } from '../resources.ts';
 import { type DemoAccount, demoAccounts } from '../seed/accounts.ts';
-import { LocalClock } from './clock.ts';
-import { devApi } from './dev-api.ts';
-import { ensureTables, localCredentials, startDynamo } from './dynamodb.ts';
-import { type GatewayRoute, startGateway } from './gateway.ts';
+import { devApi, gatewayErrorBody } from './dev-api.ts';
+import { environmentOf, type LocalStack, statementsOf } from './grants.ts';
 import { LocalIssuer } from './identity.ts';
-import { LocalLambdas } from './lambda.ts';
+import { SUPERVISOR_TOPICS, SupervisorInbox } from './inbox.ts';
 import {
+  ARNS,
   functionArn,
   hallScope,
   localName,
-  partitionOf,
   REGION,
   type Scope,
   stateMachineArn,
@@ -39,10 +55,6 @@ import {
 } from './names.ts';
 import { type IdentityProvider, startIdentityProvider } from './oidc/provider.ts';
 import { seedIdentity } from './oidc/seed.ts';
-import { startS3 } from './s3.ts';
-import { type LocalSns, startSns } from './sns.ts';
-import { startStepFunctions } from './stepfunctions/index.ts';
-import { StreamPoller } from './streams.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -59,6 +71,11 @@ export interface CloudOptions {
   clockStart?: string;
   /** Extra environment for every function (e.g. operator settings in a benchmark). */
   functionEnv?: Record<string, string>;
+  /**
+   * Check each function's calls against the grants of its spec (default true): a call its spec does
+   * not grant fails with AccessDenied, as IAM would fail it in AWS.
+   */
+  enforceGrants?: boolean;
   /** Put something between the functions and an emulator (benchmarks count requests this way). */
   wrapEndpoint?: (service: 'dynamodb' | 'sns', endpoint: string) => Promise<string>;
 }
@@ -67,6 +84,8 @@ export interface LocalCloud {
   url: string;
   clock: LocalClock;
   sns: LocalSns;
+  /** Topic messages of the supervisors' topics (GET /api/dev/inbox). */
+  inbox: SupervisorInbox;
   lambdas: LocalLambdas;
   issuer: LocalIssuer;
   accounts: DemoAccount[];
@@ -82,38 +101,36 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-interface Stack {
-  scope: Scope;
-  resources: StackResources;
+/** The global through which functions/domain/clock.ts reads the dev clock in the Lambda workers. */
+const DEV_CLOCK_GLOBAL = 'online-hall.dev-clock';
+
+interface Stack extends LocalStack {
   apiPrefix: string;
-  env: Record<string, string>;
 }
 
 function stacks(): Stack[] {
-  const platform: Stack = { scope: 'platform', resources: platformResources, apiPrefix: '/api', env: {} };
+  const platform: Stack = {
+    scope: 'platform',
+    resources: platformResources,
+    apiPrefix: '/api',
+    environment: {},
+  };
   const hallStacks = halls.map((hall) => ({
     scope: hallScope(hall.id),
     resources: hallResources,
     apiPrefix: hallResources.apiPrefix.replace('{hallId}', hall.id),
-    env: { HALL_ID: hall.id, HALL_CODE: hall.code },
+    environment: { HALL_ID: hall.id, HALL_CODE: hall.code },
   }));
   return [platform, ...hallStacks];
 }
 
-/** The environment of one stack's functions, named as the CDK stacks name it. */
-function resourceEnv(stack: Stack): Record<string, string> {
-  const r = stack.resources;
-  const env: Record<string, string> = { ...stack.env, SERVICE_NAME: stack.scope };
-  for (const id of Object.keys(r.tables)) env[envVarFor('table', id)] = localName(stack.scope, id);
-  for (const id of Object.keys(r.buckets)) env[envVarFor('bucket', id)] = localName(stack.scope, id);
-  for (const id of Object.keys(r.topics)) env[envVarFor('topic', id)] = topicArn(stack.scope, id);
-  for (const id of Object.keys(r.stateMachines))
-    env[envVarFor('stateMachine', id)] = stateMachineArn(stack.scope, id);
-  for (const fn of Object.values(r.functions)) {
-    for (const id of Object.keys(fn.platformTables ?? {}))
-      env[envVarFor('table', id)] = localName('platform', id);
-  }
-  return env;
+/** Every function's grants, keyed by its name (its principal in the emulators). */
+function policiesOf(all: Stack[]): Policies {
+  const policies: Policies = {};
+  for (const s of all)
+    for (const [id, spec] of Object.entries(s.resources.functions))
+      policies[localName(s.scope, id)] = statementsOf(s, spec, id);
+  return policies;
 }
 
 function definitionOf(stack: Stack, id: string): string {
@@ -141,10 +158,12 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
 
   try {
     const clock = new LocalClock(at('clock.json'), opts.clockStart ? Date.parse(opts.clockStart) : undefined);
-    const dynamo = await startDynamo({ dataDir: at('dynamodb') });
+    const policy = opts.enforceGrants === false ? undefined : new AccessPolicy(policiesOf(all), ARNS);
+    const dynamo = await startDynamo({ dataDir: at('dynamodb'), policy });
     stopping.push(() => dynamo.stop());
     const s3 = await startS3({
       dataDir: at('s3'),
+      policy,
       buckets: all.flatMap((s) =>
         Object.entries(s.resources.buckets).map(([id, b]) => ({
           name: localName(s.scope, id),
@@ -153,25 +172,54 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       ),
     });
     stopping.push(() => s3.stop());
-    const sns = await startSns({ outboxFile: at('sms-outbox.jsonl'), now: () => clock.now() });
+    const inbox = new SupervisorInbox(
+      new Set(
+        all.flatMap((s) =>
+          SUPERVISOR_TOPICS.filter((id) => id in s.resources.topics).map((id) => topicArn(s.scope, id)),
+        ),
+      ),
+      at('supervisor-inbox.jsonl'),
+    );
+    stopping.push(() => inbox.flush());
+    const sns = await startSns({
+      outboxFile: at('sms-outbox.jsonl'),
+      now: () => clock.now(),
+      region: REGION,
+      policy,
+      onTopicMessage: inbox.receive,
+    });
     stopping.push(() => sns.stop());
 
-    const lambdas = new LocalLambdas(clock);
+    // Each function gets its own name as access key id (lambda.ts): its principal for `policy`.
+    // The environment beneath each function's own is filled in once every endpoint is known.
+    const functionBase: Record<string, string> = {};
+    const lambdas = new LocalLambdas({
+      clock,
+      clockGlobal: DEV_CLOCK_GLOBAL,
+      region: REGION,
+      baseEnvironment: functionBase,
+    });
     stopping.push(() => lambdas.stop());
+    // Functions are registered below; an execution resumed from `.data/` waits for them.
+    let functionsReady!: () => void;
+    const registered = new Promise<void>((resolve) => {
+      functionsReady = resolve;
+    });
     const sfn = await startStepFunctions({
       dataDir: at('stepfunctions'),
       region: REGION,
-      invokeLambda: (name, payload) => lambdas.invoke(name, payload),
+      invokeLambda: async (name, payload) => {
+        await registered;
+        return lambdas.invoke(name, payload);
+      },
       clock,
+      policy,
     });
     stopping.push(() => sfn.stop());
 
     const endpoints = {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: (await opts.wrapEndpoint?.('dynamodb', dynamo.endpoint)) ?? dynamo.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.directEndpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_SNS: (await opts.wrapEndpoint?.('sns', sns.endpoint)) ?? sns.endpoint,
@@ -181,8 +229,15 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       // We run on Node 20 by choice (see README); the SDK's reminder is not news to a newcomer.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
+    Object.assign(
+      functionBase,
+      endpoints,
+      { POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN' },
+      opts.functionEnv,
+    );
+
     const sdk = { region: REGION, credentials: localCredentials };
-    const ddb = new DynamoDBClient({ ...sdk, endpoint: dynamo.endpoint });
+    const ddb = new DynamoDBClient({ ...sdk, endpoint: dynamo.directEndpoint });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     const snsClient = new SNSClient({ ...sdk, endpoint: sns.endpoint });
     const sfnClient = new SFNClient({ ...sdk, endpoint: sfn.endpoint });
@@ -201,20 +256,22 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       for (const id of Object.keys(s.resources.topics)) {
         await snsClient.send(new CreateTopicCommand({ Name: localName(s.scope, id) }));
       }
-      lambdas.register(
-        s.scope,
-        {
-          ...endpoints,
-          POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
-          ...opts.functionEnv,
-          ...resourceEnv(s),
-        },
-        s.resources.functions,
-      );
+      for (const [id, spec] of Object.entries(s.resources.functions)) {
+        lambdas.register({
+          name: localName(s.scope, id),
+          entry: resolve(ROOT, spec.entry),
+          environment: environmentOf(s, spec, id),
+          // Locally 30 s by default (AWS: 10 s): the first invocation compiles the TypeScript.
+          timeoutSeconds: spec.timeoutSeconds ?? 30,
+          memoryMb: spec.memoryMb ?? 512,
+          // One worker thread per stack; each function still has its own env and module instances.
+          group: s.scope,
+        });
+      }
       for (const id of Object.keys(s.resources.stateMachines)) {
         const name = localName(s.scope, id);
         const definition = definitionOf(s, id);
-        const roleArn = `arn:${partitionOf(REGION)}:iam::000000000000:role/${name}`;
+        const roleArn = ARNS.role(name);
         try {
           await sfnClient.send(new CreateStateMachineCommand({ name, definition, roleArn }));
         } catch (err) {
@@ -225,6 +282,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
         }
       }
     }
+    functionsReady();
 
     // Seed the catalogue once; a persisted `.data/` keeps what operators imported.
     const catalogueTable = localName('platform', 'catalogue');
@@ -251,7 +309,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
 
     const streams = new StreamPoller(
       ddb,
-      new DynamoDBStreamsClient({ ...sdk, endpoint: dynamo.endpoint }),
+      new DynamoDBStreamsClient({ ...sdk, endpoint: dynamo.directEndpoint }),
       at('stream-checkpoints.json'),
     );
     streams.start(
@@ -271,7 +329,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
         method: r.method,
         path: `${s.apiPrefix}${r.path}`,
         functionName: localName(s.scope, r.function),
-        auth: r.auth,
+        auth: r.auth === 'user' ? 'jwt' : 'none',
       })),
     );
     // The issuer URL must be known before the gateway listens; with port 0 it is fixed up below.
@@ -284,8 +342,10 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       verifyToken: (token) => issuer!.verify(token),
       raw: (req, res, url) => identity!.handle(req, res, url),
       extra: (req, res, url, body) =>
-        devApi({ issuer: issuer!, accounts, store: accountStore, clock, sns }, req, res, url, body),
+        devApi({ issuer: issuer!, accounts, store: accountStore, clock, sns, inbox }, req, res, url, body),
       staticDir: join(ROOT, 'web', 'out'),
+      apiPrefix: '/api',
+      errorBody: gatewayErrorBody,
     });
     stopping.push(() => gateway.stop());
     // One issuer, one key: the provider's access tokens and POST /api/dev/token's verify alike.
@@ -303,11 +363,17 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       url: gateway.url,
       clock,
       sns,
+      inbox,
       lambdas,
       issuer,
       accounts,
       accountStore,
-      env: endpoints,
+      env: {
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+        ...endpoints,
+      },
       tableName: localName,
       childPids: dynamo.pid ? [dynamo.pid] : [],
       nudgeStreams: () => streams.nudge(),

@@ -1,6 +1,8 @@
 /**
- * Routes that exist only in the local cloud: demo sign-in, the demo account list, the SMS outbox
- * and the dev clock. None of them is deployed to AWS (they are not in infra/resources.ts).
+ * Routes that exist only in the local cloud: demo sign-in, the demo account list, the SMS outbox,
+ * the supervisors' inbox (topic messages) and the dev clock. None of them is deployed to AWS (they
+ * are not in infra/resources.ts). The outbox and the inbox are open like the rest of the local
+ * cloud's dev tools (no token); moving the clock needs an operator.
  *
  * `POST /api/dev/token` is a shortcut around the browser code flow for tests and scripts: it checks
  * the password through the same account store and lockout as the identity provider's login page
@@ -8,16 +10,17 @@
  * against the same JWKS and carry the same claims as the provider's access tokens.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DevClockError, type LocalClock, parseDuration } from '@online-hall/local-cloud/clock';
+import { type GatewayError, sendJson } from '@online-hall/local-cloud/gateway';
+import type { LocalSns } from '@online-hall/local-cloud/sns';
 import { z } from 'zod';
 import { authenticate } from '#functions/identity/login.ts';
 import { tokenClaims } from '#functions/identity/model.ts';
 import type { AccountStore } from '#functions/identity/store.ts';
 import type { DemoAccount } from '../seed/accounts.ts';
-import { DevClockError, type LocalClock, parseDuration } from './clock.ts';
-import { sendError, sendJson } from './gateway.ts';
 import type { LocalIssuer } from './identity.ts';
+import type { SupervisorInbox } from './inbox.ts';
 import { ACCESS_TOKEN_TTL } from './oidc/provider.ts';
-import type { LocalSns } from './sns.ts';
 
 interface Deps {
   issuer: LocalIssuer;
@@ -25,6 +28,29 @@ interface Deps {
   store: AccountStore;
   clock: LocalClock;
   sns: LocalSns;
+  inbox: SupervisorInbox;
+}
+
+/** This API's error shape (functions/lib/http.ts): `{ error: { code, message } }`, in Chinese. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  sendJson(res, status, { error: { code, message } });
+}
+
+const GATEWAY_ERRORS: Record<GatewayError, [code: string, message: string]> = {
+  unauthenticated: ['UNAUTHENTICATED', '请先登录'],
+  'invalid-token': ['INVALID_TOKEN', '登录已失效，请重新登录'],
+  'route-not-found': ['NOT_FOUND', '接口不存在'],
+  'page-not-found': ['NOT_FOUND', '页面不存在'],
+  'payload-too-large': ['PAYLOAD_TOO_LARGE', '提交的内容过大'],
+  'method-not-allowed': ['METHOD_NOT_ALLOWED', '不支持的请求方式'],
+  'bad-path': ['BAD_PATH', '无法识别的地址'],
+  'bad-gateway': ['BAD_GATEWAY', '服务暂时不可用，请稍后再试'],
+};
+
+/** The gateway's own refusals, in this API's error shape. */
+export function gatewayErrorBody(error: GatewayError) {
+  const [code, message] = GATEWAY_ERRORS[error];
+  return { error: { code, message } };
 }
 
 const login = z.object({ username: z.string().max(64), password: z.string().max(128) });
@@ -81,6 +107,9 @@ export async function devApi(
       return true;
     case 'GET /api/dev/outbox':
       sendJson(res, 200, { messages: [...deps.sns.outbox()].reverse() });
+      return true;
+    case 'GET /api/dev/inbox':
+      sendJson(res, 200, { messages: deps.inbox.messages() });
       return true;
     case 'GET /api/dev/clock':
       sendJson(res, 200, clockState(deps.clock));

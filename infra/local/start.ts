@@ -3,8 +3,8 @@
  * `npm start -- --reset` starts empty and seeds again. `PORT` changes the port (default 3000).
  */
 import { resolve } from 'node:path';
+import { checkJava, JavaMissingError } from '@online-hall/local-cloud/dynamodb';
 import { startCloud } from './cloud.ts';
-import { checkJava, JavaMissingError } from './dynamodb.ts';
 import { buildPortal, portalIsStale } from './portal-build.ts';
 
 const args = process.argv.slice(2);
@@ -15,7 +15,13 @@ try {
   checkJava();
 } catch (err) {
   if (err instanceof JavaMissingError) {
-    console.error(err.message);
+    console.error(
+      [
+        '本地云需要 Java 17 及以上版本（DynamoDB Local 依赖 Java）。请先安装：',
+        err.message,
+        'then run `npm start` again.',
+      ].join('\n'),
+    );
     process.exit(1);
   }
   throw err;

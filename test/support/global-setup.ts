@@ -24,6 +24,8 @@ export async function setup(project: TestProject) {
     process.env.PORTAL_URL = url;
   }
   project.provide('portalUrl', url);
+  // The emulators' endpoints of the built-in cloud, for tests of the local cloud itself (none otherwise).
+  project.provide('localCloudEnv', cloud?.env ?? null);
 }
 
 export async function teardown() {
@@ -33,5 +35,6 @@ export async function teardown() {
 declare module 'vitest' {
   export interface ProvidedContext {
     portalUrl: string;
+    localCloudEnv: Record<string, string> | null;
   }
 }

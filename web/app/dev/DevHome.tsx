@@ -15,6 +15,9 @@ export function DevHome() {
         <li>
           <Link href={routes.devOutbox}>短信发件箱（本地模拟短信）</Link>
         </li>
+        <li>
+          <Link href={`${routes.dev}inbox/`}>监察消息收件箱（电子监察主题的预警消息）</Link>
+        </li>
       </ul>
       <h2>演示账号</h2>
       <DevOnly state={state} reload={reload}>

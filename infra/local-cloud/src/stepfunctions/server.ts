@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AccessPolicy, principalOf } from '../iam.ts';
 import { ApiError, type Engine } from './engine.ts';
 
 type Action = (engine: Engine, req: Record<string, unknown>) => unknown;
@@ -53,7 +54,26 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse) {
+/** The state machine a task token belongs to (tokens carry their execution's ARN), or '*'. */
+function stateMachineOfToken(token: unknown): string {
+  try {
+    const execution = JSON.parse(Buffer.from(String(token), 'base64url').toString()).e as string;
+    const m = /^(arn:[^:]+:states:[^:]+:[^:]+):execution:([^:]+):/.exec(execution);
+    return m ? `${m[1]}:stateMachine:${m[2]}` : '*';
+  } catch {
+    return '*';
+  }
+}
+
+/** The resource IAM checks an action against. */
+function resourceOf(engine: Engine, action: string, body: Record<string, unknown>): string {
+  if (action.startsWith('SendTask')) return stateMachineOfToken(body.taskToken);
+  if (action === 'CreateStateMachine') return engine.stateMachineArnOf(String(body.name ?? ''));
+  const arn = body.executionArn ?? body.stateMachineArn;
+  return typeof arn === 'string' ? arn : '*';
+}
+
+async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse, policy?: AccessPolicy) {
   const target = String(req.headers['x-amz-target'] ?? '');
   const [service, action] = target.split('.');
   if (req.method !== 'POST' || service !== 'AWSStepFunctions' || !action) {
@@ -75,7 +95,12 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
         throw new ApiError('SerializationException', 'Request body is not valid JSON');
       }
     }
-    send(res, 200, fn(engine, (body ?? {}) as Record<string, unknown>) ?? {});
+    const request = (body ?? {}) as Record<string, unknown>;
+    const denial = policy?.denial(principalOf(req), [
+      { action: `states:${action}`, resource: resourceOf(engine, action, request) },
+    ]);
+    if (denial) throw new ApiError('AccessDeniedException', denial);
+    send(res, 200, fn(engine, request) ?? {});
   } catch (err) {
     if (err instanceof ApiError) sendError(res, 400, err.code, err.message);
     else {
@@ -85,9 +110,13 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
   }
 }
 
-export async function listen(engine: Engine, port: number): Promise<{ server: Server; endpoint: string }> {
+export async function listen(
+  engine: Engine,
+  port: number,
+  policy?: AccessPolicy,
+): Promise<{ server: Server; endpoint: string }> {
   const server = createServer((req, res) => {
-    handle(engine, req, res).catch((err) => {
+    handle(engine, req, res, policy).catch((err) => {
       console.error('[stepfunctions] request failed', err);
       if (!res.headersSent) sendError(res, 500, 'InternalFailure', String(err));
     });

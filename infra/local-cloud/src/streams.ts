@@ -141,8 +141,17 @@ export class StreamPoller {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await mapping.invoke(JSON.parse(JSON.stringify(event)));
-        return;
+        const result = await mapping.invoke(JSON.parse(JSON.stringify(event)));
+        // ReportBatchItemFailures, as Lambda reads it for streams: the records before the first
+        // failed one are done; retry from that one.
+        const failures = (result as { batchItemFailures?: { itemIdentifier: string }[] } | undefined)
+          ?.batchItemFailures;
+        if (!failures?.length) return;
+        const first = event.Records.findIndex((r) =>
+          failures.some((f) => f.itemIdentifier === r.dynamodb.SequenceNumber),
+        );
+        if (first > 0) event.Records = event.Records.slice(first);
+        throw new Error(`${failures.length} record(s) reported as failed`);
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS) {
           console.error(

@@ -294,6 +294,11 @@ export class Engine {
     return `arn:${this.partition}:states:${this.opts.region}:${this.opts.accountId}:stateMachine:${name}`;
   }
 
+  /** The ARN a state machine of this name has (or would have). */
+  stateMachineArnOf(name: string): string {
+    return this.machineArn(name);
+  }
+
   private executionArn(machine: string, name: string): string {
     return `arn:${this.partition}:states:${this.opts.region}:${this.opts.accountId}:execution:${machine}:${name}`;
   }

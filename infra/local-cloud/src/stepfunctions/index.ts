@@ -2,6 +2,7 @@
  * A local AWS Step Functions endpoint: the SFN JSON 1.0 API over HTTP, running ASL definitions with
  * `aws-local-stepfunctions`, timers on the dev clock, state persisted under dataDir. See README.md.
  */
+import type { AccessPolicy } from '../iam.ts';
 import { Engine } from './engine.ts';
 import { listen } from './server.ts';
 import type { DevClock } from './timers.ts';
@@ -27,6 +28,8 @@ export interface StartStepFunctionsOptions {
   /** Optional: other service integrations (resource without `.waitForTaskToken`, resolved Parameters). */
   callService?: (resource: string, parameters: unknown) => Promise<unknown>;
   clock: DevClock;
+  /** Check governed callers' grants (`states:StartExecution` on the machine, `states:SendTaskSuccess` on the token's machine …). */
+  policy?: AccessPolicy;
 }
 
 export async function startStepFunctions(opts: StartStepFunctionsOptions): Promise<LocalStepFunctions> {
@@ -42,7 +45,7 @@ export async function startStepFunctions(opts: StartStepFunctionsOptions): Promi
   let server: Awaited<ReturnType<typeof listen>>['server'];
   let endpoint: string;
   try {
-    ({ server, endpoint } = await listen(engine, opts.port ?? 0));
+    ({ server, endpoint } = await listen(engine, opts.port ?? 0, opts.policy));
   } catch (err) {
     await engine.shutdown();
     throw err;

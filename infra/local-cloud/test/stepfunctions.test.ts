@@ -22,11 +22,7 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DevClock,
-  type LocalStepFunctions,
-  startStepFunctions,
-} from '#infra/local/stepfunctions/index.ts';
+import { type DevClock, type LocalStepFunctions, startStepFunctions } from '../src/stepfunctions/index.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ROLE = 'arn:aws-cn:iam::000000000000:role/sfn';

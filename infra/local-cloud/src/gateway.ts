@@ -1,8 +1,8 @@
 /**
  * The local HTTP gateway: API Gateway (HTTP API, payload format 2.0, JWT authorizer) in front of
- * the handlers, plus the built portal (web/out) at `/`. It turns each request into the event API
- * Gateway would send, verifies bearer tokens as the JWT authorizer does, and hands claims over as
- * strings, the way API Gateway does.
+ * functions, plus a static site at `/`. It turns each request into the event API Gateway would
+ * send, verifies bearer tokens as the JWT authorizer does (with the verifier it is given), and hands
+ * claims over as strings, the way API Gateway does.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -12,10 +12,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export interface GatewayRoute {
   method: string;
-  /** Full path template, e.g. /api/halls/qiaocheng/cases/{caseNo}/actions */
+  /** Full path template, e.g. /api/orders/{orderId}/items */
   path: string;
   functionName: string;
-  auth: 'public' | 'user';
+  /** 'jwt': the JWT authorizer applies (a verified bearer token, claims in the event); 'none': open. */
+  auth: 'none' | 'jwt';
 }
 
 export type ExtraHandler = (
@@ -25,16 +26,45 @@ export type ExtraHandler = (
   body: Buffer,
 ) => Promise<boolean>;
 
+/** The gateway's own refusals, before any function runs. */
+export type GatewayError =
+  | 'unauthenticated'
+  | 'invalid-token'
+  | 'route-not-found'
+  | 'page-not-found'
+  | 'payload-too-large'
+  | 'method-not-allowed'
+  | 'bad-path'
+  | 'bad-gateway';
+
+const ERROR_MESSAGES: Record<GatewayError, string> = {
+  unauthenticated: 'Unauthorized',
+  'invalid-token': 'Unauthorized',
+  'route-not-found': 'Not Found',
+  'page-not-found': 'Not Found',
+  'payload-too-large': 'Request Entity Too Large',
+  'method-not-allowed': 'Method Not Allowed',
+  'bad-path': 'Bad Request',
+  'bad-gateway': 'Internal Server Error',
+};
+
 export interface GatewayOptions {
   port: number;
+  /** Paths under this prefix are the API (no route → `route-not-found`); others are the static site. Default '/api'. */
+  apiPrefix?: string;
+  /** The JSON body of a refusal. Default: API Gateway's `{"message": "Unauthorized"}` and the like. */
+  errorBody?: (error: GatewayError, status: number) => unknown;
+  /** Account id in the events' requestContext. Default '000000000000'. */
+  accountId?: string;
   routes: GatewayRoute[];
   invoke(functionName: string, event: APIGatewayProxyEventV2): Promise<unknown>;
   /** Verifies a bearer token like the JWT authorizer; resolves to its claims or rejects. */
   verifyToken(token: string): Promise<Record<string, unknown>>;
-  /** Routes of the local cloud itself (identity provider, dev pages' APIs), tried first. */
+  /** Routes that are not functions (local-only tools), tried before the routes; true = answered. */
   extra?: ExtraHandler;
-  /** Tried before the body is read, for handlers that read the request stream themselves (the OIDC provider). */
+  /** Tried before the body is read, for handlers that read the request stream themselves (an OIDC provider). */
   raw?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /** The static site served outside the API prefix (`index.html` per folder, `404.html` when missing). */
   staticDir: string;
 }
 
@@ -53,10 +83,6 @@ export function sendJson(
     ...headers,
   });
   res.end(JSON.stringify(body));
-}
-
-export function sendError(res: ServerResponse, status: number, code: string, message: string) {
-  sendJson(res, status, { error: { code, message } });
 }
 
 interface CompiledRoute extends GatewayRoute {
@@ -115,7 +141,14 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/;
 
-function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: Buffer) {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  match: RegExpExecArray,
+  body: Buffer,
+  accountId: string,
+) {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
@@ -136,7 +169,7 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: Re
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: route.params.length ? params : undefined,
     requestContext: {
-      accountId: '000000000000',
+      accountId,
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
@@ -191,28 +224,30 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-function serveStatic(res: ServerResponse, root: string, pathname: string, method: string) {
+type Refuse = (res: ServerResponse, status: number, error: GatewayError) => void;
+
+function serveStatic(res: ServerResponse, root: string, pathname: string, method: string, refuse: Refuse) {
   if (method !== 'GET' && method !== 'HEAD') {
-    sendError(res, 405, 'METHOD_NOT_ALLOWED', '不支持的请求方式');
+    refuse(res, 405, 'method-not-allowed');
     return;
   }
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
-    sendError(res, 400, 'BAD_PATH', '无法识别的地址');
+    refuse(res, 400, 'bad-path');
     return;
   }
   const file = normalize(join(root, decoded));
   if (!file.startsWith(root)) {
-    sendError(res, 404, 'NOT_FOUND', '页面不存在');
+    refuse(res, 404, 'page-not-found');
     return;
   }
   const candidates = [file, join(file, 'index.html'), `${file}.html`];
   const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
   const target = found ?? join(root, '404.html');
   if (!existsSync(target)) {
-    sendError(res, 404, 'NOT_FOUND', '页面不存在');
+    refuse(res, 404, 'page-not-found');
     return;
   }
   const immutable = found?.includes(`${join(root, '_next', 'static')}`);
@@ -229,32 +264,36 @@ export async function startGateway(
 ): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const routes = opts.routes.map(compile);
   const staticDir = resolve(opts.staticDir);
+  const apiPrefix = (opts.apiPrefix ?? '/api').replace(/\/$/, '');
+  const accountId = opts.accountId ?? '000000000000';
+  const errorBody = opts.errorBody ?? ((error: GatewayError) => ({ message: ERROR_MESSAGES[error] }));
+  const refuse: Refuse = (res, status, error) => sendJson(res, status, errorBody(error, status));
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (opts.raw && (await opts.raw(req, res, url))) return;
       const body = await readBody(req);
       if (body === 'too-large') {
-        sendError(res, 413, 'PAYLOAD_TOO_LARGE', '提交的内容过大');
+        refuse(res, 413, 'payload-too-large');
         return;
       }
       if (opts.extra && (await opts.extra(req, res, url, body))) return;
-      if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
-        serveStatic(res, staticDir, url.pathname, req.method ?? 'GET');
+      if (!url.pathname.startsWith(`${apiPrefix}/`) && url.pathname !== apiPrefix) {
+        serveStatic(res, staticDir, url.pathname, req.method ?? 'GET', refuse);
         return;
       }
       const found = matchRoute(routes, req.method ?? 'GET', url.pathname);
       if (!found) {
-        sendError(res, 404, 'NOT_FOUND', '接口不存在');
+        refuse(res, 404, 'route-not-found');
         return;
       }
       const { route, match } = found;
-      const event = toEvent(req, url, route, match, body);
-      if (route.auth === 'user') {
+      const event = toEvent(req, url, route, match, body, accountId);
+      if (route.auth === 'jwt') {
         const header = req.headers.authorization ?? '';
         const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
         if (!token) {
-          sendError(res, 401, 'UNAUTHENTICATED', '请先登录');
+          refuse(res, 401, 'unauthenticated');
           return;
         }
         try {
@@ -263,14 +302,14 @@ export async function startGateway(
             jwt: { claims: claimsAsStrings(claims), scopes: null },
           };
         } catch {
-          sendError(res, 401, 'INVALID_TOKEN', '登录已失效，请重新登录');
+          refuse(res, 401, 'invalid-token');
           return;
         }
       }
       writeResult(res, await opts.invoke(route.functionName, event));
     } catch (err) {
       console.error('[gateway]', err);
-      if (!res.headersSent) sendError(res, 502, 'BAD_GATEWAY', '服务暂时不可用，请稍后再试');
+      if (!res.headersSent) refuse(res, 502, 'bad-gateway');
       else res.end();
     }
   });

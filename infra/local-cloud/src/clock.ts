@@ -1,7 +1,8 @@
 /**
- * The dev clock of the local cloud: wall time plus an offset that only moves forward.
- * The offset lives in a SharedArrayBuffer so the Lambda workers read the same "now" without
- * messages, and in `.data/clock.json` so a restart keeps the demo's time. AWS has no such clock.
+ * The dev clock: wall time plus an offset that only moves forward. The offset lives in a
+ * SharedArrayBuffer so the Lambda workers read the same "now" without messages, and in `file` (if
+ * given) so a restart keeps the demo's time. Step Functions' Wait states and task timeouts run on it.
+ * AWS has no such clock. Its refusals are worded in Chinese (the project's UI language).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
