@@ -3,11 +3,18 @@
  * (validate everything, report every error with row and field in Chinese, all or nothing).
  *
  * CSV: one item per row, header row with Chinese (or field) names, see COLUMNS. Lists are separated
- * by 、 , ; or ，. The 申请材料 cell is either a JSON array or `名称|必要|形式|份数|来源` entries
- * separated by ；or ; (e.g. `居民身份证|是|原件|1|政府部门核发；申请表|是|原件|1|申请人自备`).
+ * by 、 , ; or ，. The 申请材料 cell is either a JSON array or `名称|必要|形式|份数|来源|表格模板` entries
+ * separated by ；or ; (e.g. `居民身份证|是|原件|1|政府部门核发；申请表|是|原件|1|申请人自备|apply-person`).
  * A CSV import updates items of the same code and adds new ones; JSON replaces the lists it carries.
+ *
+ * Forms in CSV: a row names its application form by id in the 申请表 column (empty = the standard
+ * form of its audience) and a material its printable template by id (the 6th part above). The
+ * forms themselves — lists of fields, sections of paper — do not fit a cell: they come in a JSON
+ * import (`applicationForms`, `formTemplates`), and every id a CSV row names must exist in the
+ * catalogue it is imported into (else an error with the row and the field).
  */
 import { z } from 'zod';
+import { applicationFormSchema, formTemplateSchema } from './forms.ts';
 import {
   type Catalogue,
   type CatalogueError,
@@ -90,6 +97,7 @@ export const COLUMNS: Record<string, string> = {
   投诉电话: 'complaintPhone',
   特别程序: 'specialProcedures',
   流程模板: 'processTemplate',
+  申请表: 'applicationForm',
   关键词: 'keywords',
 };
 const FIELDS = new Set(Object.values(COLUMNS));
@@ -154,10 +162,16 @@ function materialsCell(s: string): unknown {
     .map((x) => x.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [name, required = '是', form = '原件', copies = '1', source = '申请人自备'] = entry
-        .split('|')
-        .map((x) => x.trim());
-      return { name, required: yes(required), form, copies: num(copies), source };
+      const [name, required = '是', form = '原件', copies = '1', source = '申请人自备', formTemplate = ''] =
+        entry.split('|').map((x) => x.trim());
+      return {
+        name,
+        required: yes(required),
+        form,
+        copies: num(copies),
+        source,
+        ...(formTemplate ? { formTemplate } : {}),
+      };
     });
 }
 
@@ -251,6 +265,8 @@ const partialSchema = z.object({
   templates: z.unknown().optional(),
   items: z.unknown().optional(),
   synonyms: z.unknown().optional(),
+  applicationForms: z.unknown().optional(),
+  formTemplates: z.unknown().optional(),
 });
 
 /**
@@ -264,7 +280,15 @@ export function prepareImport(
 ): { catalogue?: Catalogue; errors: CatalogueError[]; summary?: ImportSummary } {
   const errors: CatalogueError[] = [];
   const rowOf = new Map<string, number>();
-  let next: { halls: unknown; departments: unknown; templates: unknown; items: unknown[]; synonyms: unknown };
+  let next: {
+    halls: unknown;
+    departments: unknown;
+    templates: unknown;
+    items: unknown[];
+    synonyms: unknown;
+    applicationForms: unknown;
+    formTemplates: unknown;
+  };
   const existing = new Set(current.items.map((i) => i.code));
 
   if (input.kind === 'csv') {
@@ -302,15 +326,27 @@ export function prepareImport(
       templates: d.templates ?? current.templates,
       items: (d.items as unknown[]) ?? current.items,
       synonyms: d.synonyms ?? current.synonyms,
+      applicationForms: d.applicationForms ?? current.applicationForms,
+      formTemplates: d.formTemplates ?? current.formTemplates,
     };
     // Per-record parse, so every bad row is reported with its row, not only the first.
     const lists: [string, unknown, z.ZodType][] = [
       ['departments', next.departments, departmentSchema],
       ['templates', next.templates, templateSchema],
       ['items', next.items, itemSchema],
+      ['applicationForms', next.applicationForms, applicationFormSchema],
+      ['formTemplates', next.formTemplates, formTemplateSchema],
     ];
-    const label: Record<string, string> = { departments: '部门', templates: '流程模板', items: '事项' };
+    const label: Record<string, string> = {
+      departments: '部门',
+      templates: '流程模板',
+      items: '事项',
+      applicationForms: '申请表',
+      formTemplates: '表格模板',
+    };
     for (const [name, arr, schema] of lists) {
+      // A catalogue stored before forms were data has no form lists.
+      if (arr === undefined && (name === 'applicationForms' || name === 'formTemplates')) continue;
       if (!Array.isArray(arr)) {
         errors.push({ field: name, message: `${label[name]}列表应为数组` });
         continue;

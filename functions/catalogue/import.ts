@@ -10,7 +10,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { halls } from '#infra/halls.ts';
 import { dynamo, env } from '#lib/aws.ts';
-import { errorReply, HttpError, httpErrors, json, logger } from '#lib/http.ts';
+import { errorReply, HttpError, httpErrors, json } from '#lib/http.ts';
+import { logger } from '#lib/logger.ts';
 import { principalFromClaims } from '#lib/principal.ts';
 import { prepareImport } from './csv.ts';
 import { CatalogueConflictError, readCatalogue, writeCatalogue } from './store.ts';

@@ -1,5 +1,10 @@
-/** GET /api/items/{code} — one item with its guide, department, hall and process (steps as they run). */
+/**
+ * GET /api/items/{code} — one item with its guide, department, hall and process (steps as they run),
+ * its application form (申请表, resolved from the catalogue's library or the standard form of its
+ * audience) and the printable templates its materials name.
+ */
 import { api, httpErrors } from '#lib/http.ts';
+import { applicationFormOf, type FormTemplate } from './forms.ts';
 import { effectiveSteps } from './model.ts';
 import { catalogueIndex } from './runtime.ts';
 
@@ -11,6 +16,11 @@ export const handler = api({ auth: 'public' }, async ({ params }) => {
   const cat = index.catalogue;
   const template = cat.templates.find((t) => t.id === item.processTemplate);
   const dept = index.departments.get(item.deptCode);
+  const formTemplates: Record<string, FormTemplate> = {};
+  for (const m of item.materials) {
+    const t = m.formTemplate ? cat.formTemplates?.find((x) => x.id === m.formTemplate) : undefined;
+    if (t) formTemplates[t.id] = t;
+  }
   return {
     body: {
       item,
@@ -24,6 +34,8 @@ export const handler = api({ auth: 'public' }, async ({ params }) => {
             deptNames: s.depts.map((d) => index.departments.get(d)?.name ?? d),
           }))
         : [],
+      applicationForm: applicationFormOf(item, cat.applicationForms),
+      formTemplates,
     },
   };
 });

@@ -1,14 +1,11 @@
 /**
  * The service catalogue (实施清单): departments, items with their guide (办事指南) and the process
  * templates the case lifecycle runs. Pure: schemas, types and the provincial checker rules, no AWS.
- * Background: DOMAIN.md §1–§2.
+ * Background: functions/domain/DOMAIN.md §1–§2.
  */
 import { z } from 'zod';
 
-export * from './vocabulary.ts';
-
 import {
-  ALL_THEMES,
   AUDIENCES,
   ENTERPRISE_THEMES,
   ITEM_TYPES,
@@ -16,7 +13,16 @@ import {
   LEVELS,
   type Level,
   PERSON_THEMES,
-} from './vocabulary.ts';
+} from '#domain/vocabulary.ts';
+import {
+  type ApplicationForm,
+  applicationFormSchema,
+  checkApplicationForm,
+  checkFormTemplate,
+  FORM_ID,
+  type FormTemplate,
+  formTemplateSchema,
+} from './forms.ts';
 
 export const CASE_KINDS = ['即办件', '承诺件'] as const;
 export const MATERIAL_FORMS = ['原件', '复印件', '电子'] as const;
@@ -88,6 +94,9 @@ export const materialSchema = z.object({
   required: z.boolean(),
   form: z.enum(MATERIAL_FORMS),
   copies: z.number().int().min(0).max(20),
+  /** A printable blank form and sample drawn by the portal (/forms/) from `formTemplates` of the catalogue. */
+  formTemplate: z.string().regex(FORM_ID).optional(),
+  /** Links to a blank form and a sample published elsewhere (a file), when there is no template. */
   blankForm: z.string().max(300).optional(),
   sample: z.string().max(300).optional(),
   /** Where it comes from, e.g. 申请人自备, 政府部门核发 (then the e-licence library can supply it). */
@@ -134,6 +143,11 @@ export const itemSchema = z.object({
   complaintPhone: text(40),
   specialProcedures: z.array(z.enum(SPECIAL_PROCEDURES)).default([]),
   processTemplate: z.string(),
+  /**
+   * The application form (申请表) the applicant fills in online: an id in `applicationForms` of the
+   * catalogue. Absent = the standard form of the item's audience (functions/catalogue/forms.ts).
+   */
+  applicationForm: z.string().regex(FORM_ID).optional(),
   /** Optional per-step limits (step id → working days) overriding the scaled template limits. */
   stepLimits: z.record(z.string(), z.number().int().min(0).max(120)).optional(),
   /** Optional step id → department working that step (e.g. the town government accepts, the county decides). */
@@ -157,6 +171,10 @@ export const catalogueSchema = z.object({
   templates: z.array(templateSchema),
   items: z.array(itemSchema),
   synonyms: synonymsSchema.default({}),
+  /** 申请表 definitions items name (functions/catalogue/forms.ts). */
+  applicationForms: z.array(applicationFormSchema).default([]),
+  /** Printable templates (空白表格/填写示例) materials name. */
+  formTemplates: z.array(formTemplateSchema).default([]),
 });
 export type Catalogue = z.infer<typeof catalogueSchema>;
 
@@ -286,6 +304,8 @@ export function checkItemRules(item: Item): { field: string; message: string }[]
     names.add(m.name);
     if (m.form !== '电子' && m.copies < 1)
       add(`materials[${i + 1}].copies`, `纸质材料“${m.name}”份数至少为 1`);
+    if (m.formTemplate && (m.blankForm || m.sample))
+      add(`materials[${i + 1}].formTemplate`, `材料“${m.name}”已有表格模板，不应再填写空白表格或示例链接`);
   });
   if (
     item.onlineDepth === 4 &&
@@ -353,6 +373,23 @@ export function validateCatalogue(
     }
   });
 
+  const appForms = new Map<string, ApplicationForm>();
+  cat.applicationForms.forEach((f, i) => {
+    const add = (field: string, message: string) =>
+      errors.push({ row: i + 1, ref: `申请表 ${f.id}`, field, message });
+    if (appForms.has(f.id)) add('id', `申请表 ${f.id} 重复`);
+    appForms.set(f.id, f);
+    for (const e of checkApplicationForm(f)) add(e.field, e.message);
+  });
+  const formTemplates = new Map<string, FormTemplate>();
+  cat.formTemplates.forEach((t, i) => {
+    const add = (field: string, message: string) =>
+      errors.push({ row: i + 1, ref: `表格模板 ${t.id}`, field, message });
+    if (formTemplates.has(t.id)) add('id', `表格模板 ${t.id} 重复`);
+    formTemplates.set(t.id, t);
+    for (const e of checkFormTemplate(t)) add(e.field, e.message);
+  });
+
   const codes = new Set<string>();
   cat.items.forEach((item, i) => {
     const row = rows?.items?.get(item.code) ?? i + 1;
@@ -372,6 +409,15 @@ export function validateCatalogue(
     if (hall && LEVEL_RANK[item.level] > LEVEL_RANK[hall.level])
       add('level', `办理层级高于所属厅（${hall.name}）`);
     for (const jd of item.jointDepts) if (!depts.has(jd)) add('jointDepts', `联办部门 ${jd} 不存在`);
+    if (item.applicationForm && !appForms.has(item.applicationForm))
+      add('applicationForm', `申请表 ${item.applicationForm} 不存在（应为目录 applicationForms 中的编号）`);
+    item.materials.forEach((m, k) => {
+      if (m.formTemplate && !formTemplates.has(m.formTemplate))
+        add(
+          `materials[${k + 1}].formTemplate`,
+          `表格模板 ${m.formTemplate} 不存在（应为目录 formTemplates 中的编号）`,
+        );
+    });
     const tpl = templates.get(item.processTemplate);
     if (!tpl) {
       add('processTemplate', `流程模板 ${item.processTemplate} 不存在`);
@@ -422,10 +468,21 @@ export function parseCatalogue(input: unknown): { catalogue?: Catalogue; errors:
   return { errors: r.error.issues.map(issueToError) };
 }
 
+const CATALOGUE_LISTS = new Set([
+  'halls',
+  'departments',
+  'templates',
+  'items',
+  'applicationForms',
+  'formTemplates',
+]);
+
 export function issueToError(issue: z.core.$ZodIssue, rowOffset = 0): CatalogueError {
   const path = [...issue.path];
   let row: number | undefined;
-  if (typeof path[1] === 'number' && typeof path[0] === 'string' && path[0] !== 'synonyms') {
+  // A path into the whole catalogue (items.12.fee…) names a row; a path inside one record (materials.0.name,
+  // fields.2.type) does not.
+  if (typeof path[1] === 'number' && typeof path[0] === 'string' && CATALOGUE_LISTS.has(path[0])) {
     row = path[1] + 1 + rowOffset;
     path.splice(0, 2);
   }

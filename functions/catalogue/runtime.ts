@@ -3,8 +3,9 @@
  * scope with its search index, and reloaded when META/version changes (checked at most every
  * few seconds, so a warm Lambda follows an import without a redeploy).
  */
+
+import { nowMs } from '#domain/clock.ts';
 import { dynamo, env } from '#lib/aws.ts';
-import { nowMs } from '#lib/clock.ts';
 import type { Catalogue } from './model.ts';
 import { buildIndex, type CatalogueIndex } from './search/index.ts';
 import { readCatalogueVersioned, readMeta } from './store.ts';

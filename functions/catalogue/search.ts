@@ -1,7 +1,7 @@
 /** GET /api/items?q=&audience=&theme=&deptCode=&hallId=&level=&onlineDepth=&limit=&offset= */
 import { z } from 'zod';
+import { ALL_THEMES, AUDIENCES, LEVELS } from '#domain/vocabulary.ts';
 import { api } from '#lib/http.ts';
-import { ALL_THEMES, AUDIENCES, LEVELS } from './model.ts';
 import { catalogueIndex } from './runtime.ts';
 import { MAX_QUERY_LENGTH } from './search/index.ts';
 import { itemSummary } from './views.ts';

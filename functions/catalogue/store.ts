@@ -5,7 +5,8 @@
  *   META / version              { version, previous, writtenAt, counts }   the pointer readers follow
  *   META / seq                  { seq }                                   counter that names versions
  *   HALL#<v> / <hallId>, DEPT#<v> / <deptCode>, TEMPLATE#<v> / <id>, ITEM#<v> / <itemCode>,
- *   SYN#<v> / all               one catalogue version, written completely before META points at it
+ *   APPFORM#<v> / <formId>, FORMTPL#<v> / <templateId>, SYN#<v> / all
+ *                               one catalogue version, written completely before META points at it
  * A writer takes a fresh version number from the counter, writes every record of it, then flips
  * META/version with a condition on the version it started from (a concurrent import loses with a
  * clear error instead of mixing). Readers read META first and then only that version's partitions,
@@ -22,6 +23,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type ApplicationForm, applicationFormOf } from './forms.ts';
 import {
   type Catalogue,
   catalogueSchema,
@@ -30,7 +32,16 @@ import {
   type ProcessTemplate,
 } from './model.ts';
 
-const KINDS = { halls: 'HALL', departments: 'DEPT', templates: 'TEMPLATE', items: 'ITEM' } as const;
+const KINDS = {
+  halls: 'HALL',
+  departments: 'DEPT',
+  templates: 'TEMPLATE',
+  items: 'ITEM',
+  applicationForms: 'APPFORM',
+  formTemplates: 'FORMTPL',
+} as const;
+/** Lists whose records are keyed by `id` (the others by `code`). */
+const BY_ID = new Set<string>(['halls', 'templates', 'applicationForms', 'formTemplates']);
 
 export class CatalogueConflictError extends Error {}
 
@@ -111,7 +122,7 @@ export async function writeCatalogue(
   const puts: Record<string, unknown>[] = [];
   for (const [list, kind] of Object.entries(KINDS) as [keyof typeof KINDS, string][]) {
     for (const rec of catalogue[list] as unknown as Record<string, unknown>[]) {
-      const id = (list === 'halls' || list === 'templates' ? rec.id : rec.code) as string;
+      const id = (BY_ID.has(list) ? rec.id : rec.code) as string;
       puts.push({ PutRequest: { Item: { ...plain(rec), pk: `${kind}#${version}`, sk: id } } });
     }
   }
@@ -202,14 +213,27 @@ export async function readCatalogueVersioned(
 ): Promise<{ version: string; catalogue: Catalogue }> {
   const meta = await readMeta(doc, tableName);
   if (!meta)
-    return { version: '', catalogue: { halls: [], departments: [], templates: [], items: [], synonyms: {} } };
+    return {
+      version: '',
+      catalogue: {
+        halls: [],
+        departments: [],
+        templates: [],
+        items: [],
+        synonyms: {},
+        applicationForms: [],
+        formTemplates: [],
+      },
+    };
   const v = meta.version;
-  const [halls, departments, templates, items, syn] = await Promise.all([
+  const [halls, departments, templates, items, syn, applicationForms, formTemplates] = await Promise.all([
     queryAll(doc, tableName, `HALL#${v}`),
     queryAll(doc, tableName, `DEPT#${v}`),
     queryAll(doc, tableName, `TEMPLATE#${v}`),
     queryAll(doc, tableName, `ITEM#${v}`),
     queryAll(doc, tableName, `SYN#${v}`),
+    queryAll(doc, tableName, `APPFORM#${v}`),
+    queryAll(doc, tableName, `FORMTPL#${v}`),
   ]);
   // Records were validated on the way in; cast instead of re-parsing 1,000+ items at every cold start.
   const catalogue = {
@@ -218,6 +242,8 @@ export async function readCatalogueVersioned(
     templates,
     items,
     synonyms: (syn[0]?.synonyms ?? {}) as Record<string, string[]>,
+    applicationForms,
+    formTemplates,
   } as unknown as Catalogue;
   return { version: v, catalogue };
 }
@@ -243,21 +269,32 @@ export async function readItem(
   return meta ? readRecord<Item>(doc, tableName, `ITEM#${meta.version}`, code) : undefined;
 }
 
-/** An item with its department and process template, all of one catalogue version (for filing a case). */
+/**
+ * An item with its department, process template and application form, all of one catalogue
+ * version (for filing a case). The form is the library form the item names, else the standard
+ * form of its audience.
+ */
 export async function readItemForFiling(
   doc: DynamoDBDocumentClient,
   tableName: string,
   code: string,
-): Promise<{ item: Item; department: Department; template: ProcessTemplate } | undefined> {
+): Promise<
+  | { item: Item; department: Department; template: ProcessTemplate; applicationForm: ApplicationForm }
+  | undefined
+> {
   const meta = await readMeta(doc, tableName);
   if (!meta) return undefined;
   const item = await readRecord<Item>(doc, tableName, `ITEM#${meta.version}`, code);
   if (!item) return undefined;
-  const [department, template] = await Promise.all([
+  const [department, template, form] = await Promise.all([
     readRecord<Department>(doc, tableName, `DEPT#${meta.version}`, item.deptCode),
     readRecord<ProcessTemplate>(doc, tableName, `TEMPLATE#${meta.version}`, item.processTemplate),
+    item.applicationForm
+      ? readRecord<ApplicationForm>(doc, tableName, `APPFORM#${meta.version}`, item.applicationForm)
+      : undefined,
   ]);
-  return department && template ? { item, department, template } : undefined;
+  if (!department || !template) return undefined;
+  return { item, department, template, applicationForm: applicationFormOf(item, form ? [form] : []) };
 }
 
 const SEED_DIR = new URL('../../infra/seed/catalogue/', import.meta.url);

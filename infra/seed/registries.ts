@@ -5,8 +5,9 @@
  * plus spare people a newcomer (or a test) can register as. Check characters are computed, so every
  * number is valid by GB 11643 / GB 32100; the people and companies are made up.
  */
+
+import { residentIdCheckChar, usccCheckChar } from '#domain/ids.ts';
 import type { LegalPersonRecord, PopulationRecord } from '#functions/identity/registry.ts';
-import { residentIdCheckChar, usccCheckChar } from '#lib/ids.ts';
 
 const id = (first17: string) => first17 + residentIdCheckChar(first17);
 const uscc = (first17: string) => first17 + usccCheckChar(first17);

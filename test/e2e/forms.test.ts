@@ -1,5 +1,6 @@
 /**
- * Printable forms in a real browser: from a guide page, the 空白表格（可打印） and 填写示例 links open
+ * Printable forms in a real browser, drawn from the templates of the catalogue: from a guide page,
+ * the 空白表格（可打印） and 填写示例 links open
  * the form page (no 404s), which shows the material, the item, the department and the signature
  * line; the sample carries the example values and says 填写示例; print media shows the sheet alone
  * (no site header, footer or toolbar) and a blank form fits one A4 page. Unknown codes and indexes
@@ -9,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formHref } from '../../web/lib/forms.ts';
 import {
   ARTIFACTS_DIR,
   launchBrowser,
@@ -34,8 +36,8 @@ afterAll(async () => {
 
 interface GuideMaterial {
   name: string;
-  blankForm?: string;
-  sample?: string;
+  /** The printable template of the catalogue this material names (drawn at /forms/). */
+  formTemplate?: string;
 }
 interface Guide {
   item: { code: string; name: string; materials: GuideMaterial[] };
@@ -83,7 +85,7 @@ function pdfPages(pdf: Buffer): number {
 describe('printable forms', () => {
   it('guide links open the blank form and the filled sample of the material', async () => {
     const guide = await guideOf('居民身份证申领', { hallId: 'city' });
-    const index = guide.item.materials.findIndex((m) => m.blankForm);
+    const index = guide.item.materials.findIndex((m) => m.formTemplate);
     expect(index, 'a material with a form').toBeGreaterThanOrEqual(0);
     const material = guide.item.materials[index];
     const context0 = await newContext(tb.browser, 'phone');
@@ -154,7 +156,8 @@ describe('printable forms', () => {
     const guide = await guideOf('最低生活保障申请（村级代办）', { level: 'village' });
     const index = guide.item.materials.findIndex((m) => m.name === '代办委托书');
     expect(index).toBeGreaterThanOrEqual(0);
-    const blankUrl = guide.item.materials[index].blankForm as string;
+    expect(guide.item.materials[index].formTemplate).toBe('mandate');
+    const blankUrl = formHref(guide.item.code, index);
     const { page, context, errors } = await openPage(tb.browser, portalUrl(blankUrl), {
       viewport: 'desktop',
     });
@@ -209,7 +212,7 @@ describe('printable forms', () => {
       const apply = guide.item.materials.findIndex((m) => m.name === '最低生活保障申请书');
       await page.emulateMedia({ media: 'screen' });
       await page.setViewportSize(VIEWPORTS.desktop);
-      await page.goto(portalUrl(guide.item.materials[apply].sample as string), { waitUntil: 'networkidle' });
+      await page.goto(portalUrl(formHref(guide.item.code, apply, true)), { waitUntil: 'networkidle' });
       await waitForSheet(page);
       const sample = (await page.getByTestId('form-sheet').textContent()) ?? '';
       for (const w of ['共同生活的家庭成员', '发放账户', '张三', '341602199001011234'])
@@ -231,10 +234,12 @@ describe('printable forms', () => {
 
   it('care mode on a phone: bigger text, the form still fits the width', async () => {
     const guide = await guideOf('最低生活保障申请（村级代办）', { level: 'village' });
-    const m = guide.item.materials.find((x) => x.name === '最低生活保障申请书') as GuideMaterial;
+    const m = guide.item.materials.findIndex((x) => x.name === '最低生活保障申请书');
     const context = await newContext(tb.browser, 'phone');
     await context.addInitScript("try{localStorage.setItem('bozhou.care','1')}catch(e){}");
-    const { page, errors } = await openPage(tb.browser, portalUrl(m.sample as string), { context });
+    const { page, errors } = await openPage(tb.browser, portalUrl(formHref(guide.item.code, m, true)), {
+      context,
+    });
     try {
       await waitForSheet(page);
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('20px');
@@ -295,7 +300,7 @@ describe('printable forms', () => {
       expect(msg).toContain(`第 ${past + 1} 项`);
       expect(await page.getByRole('link', { name: '返回办事指南' }).count()).toBe(1);
 
-      const plain = guide.item.materials.findIndex((m) => !m.blankForm);
+      const plain = guide.item.materials.findIndex((m) => !m.formTemplate);
       await page.goto(portalUrl(`/forms/?code=${encodeURIComponent(guide.item.code)}&m=${plain}`), {
         waitUntil: 'networkidle',
       });

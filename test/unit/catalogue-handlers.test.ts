@@ -110,6 +110,13 @@ describe('other read routes', () => {
     expect(it0.body.item.code).toBe(code);
     expect(it0.body.department.code).toBe(it0.body.item.deptCode);
     expect(it0.body.steps.length).toBeGreaterThan(1);
+    // The forms as data: the application form the item names, the templates its materials name.
+    expect(it0.body.applicationForm.id).toBe(it0.body.item.applicationForm);
+    expect(it0.body.applicationForm.fields.length).toBeGreaterThan(3);
+    const named = it0.body.item.materials
+      .map((m: { formTemplate?: string }) => m.formTemplate)
+      .filter(Boolean);
+    expect(Object.keys(it0.body.formTemplates).sort()).toEqual([...new Set(named)].sort());
     expect((await run(item as H, event({ params: { code: 'NOPE' } }))).status).toBe(404);
     const d = await run(departments as H, event({ query: { hallId: 'lixin' } }));
     expect(d.body.departments.length).toBeGreaterThan(10);

@@ -1,16 +1,22 @@
 /** store.ts against DynamoDB Local (started here, in memory, on a free port; needs Java 17+). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ensureTables,
+  type LocalDynamo,
+  localCredentials,
+  startDynamo,
+} from '@online-hall/local-cloud/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalogue } from '#functions/catalogue/model.ts';
 import {
   loadSeedCatalogue,
   readCatalogueVersioned,
   readItem,
+  readItemForFiling,
   readMeta,
   writeCatalogue,
 } from '#functions/catalogue/store.ts';
-import { ensureTables, type LocalDynamo, localCredentials, startDynamo } from '#infra/local/dynamodb.ts';
 import { platformResources } from '#infra/resources.ts';
 
 const TABLE = 'catalogue-test';
@@ -43,17 +49,24 @@ describe('catalogue store', () => {
   it('writes the seed with progress and reads it back whole', async () => {
     const progress: number[] = [];
     const meta = await writeCatalogue(doc, TABLE, seed, { onProgress: (d) => progress.push(d) });
-    const total = seed.items.length + seed.departments.length + seed.templates.length + seed.halls.length + 1;
+    const forms = seed.applicationForms.length + seed.formTemplates.length;
+    const total =
+      seed.items.length + seed.departments.length + seed.templates.length + seed.halls.length + forms + 1;
     expect(progress.at(-1)).toBe(total);
     const r = await readCatalogueVersioned(doc, TABLE);
     expect(r.version).toBe(meta.version);
     expect(r.catalogue.items.length).toBe(seed.items.length);
     expect(r.catalogue.departments.length).toBe(seed.departments.length);
     expect(r.catalogue.synonyms).toEqual(seed.synonyms);
+    expect(r.catalogue.applicationForms).toEqual(seed.applicationForms);
+    expect(r.catalogue.formTemplates).toEqual(seed.formTemplates);
     const one = seed.items[100];
     expect(r.catalogue.items.find((i) => i.code === one.code)).toEqual(one);
     expect(await readItem(doc, TABLE, one.code)).toEqual(one);
     expect(await readItem(doc, TABLE, 'NOPE')).toBeUndefined();
+    // Filing reads the item with the application form it names, of the same version.
+    const filing = await readItemForFiling(doc, TABLE, one.code);
+    expect(filing?.applicationForm).toEqual(seed.applicationForms.find((f) => f.id === one.applicationForm));
   }, 60_000);
 
   it('a new version flips at the end, keeps the previous one and drops older ones', async () => {

@@ -13,7 +13,8 @@
  * Ranking tiers: name (600–1000) > materials (≤ 300) > department (≤ 200); ties go to the city hall,
  * then shorter names.
  */
-import type { Audience, Catalogue, Department, Item, Level } from '../model.ts';
+import type { Audience, Level } from '#domain/vocabulary.ts';
+import type { Catalogue, Department, Item } from '../model.ts';
 import {
   fuzzyPinyin,
   hasHan,

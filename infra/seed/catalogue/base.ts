@@ -6,7 +6,7 @@
  * Material notation: "名称|flags" — g 政府部门核发 (e-licence library), c 复印件, e 电子, o optional,
  * f blank form and sample provided, a digit = copies. Default: required 原件, 1 copy, 申请人自备.
  */
-import type { ItemType } from '../../../functions/catalogue/model.ts';
+import type { ItemType } from '../../../functions/domain/vocabulary.ts';
 
 export interface DeptBase {
   key: string;

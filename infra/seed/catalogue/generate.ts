@@ -14,13 +14,13 @@ import {
   type Catalogue,
   type Department,
   type Item,
-  type Level,
   type Material,
   orgCodeCheck,
   type ProcessTemplate,
   usccCheck,
   validateCatalogue,
 } from '../../../functions/catalogue/model.ts';
+import type { Level } from '../../../functions/domain/vocabulary.ts';
 import { halls } from '../../halls.ts';
 import {
   counties,
@@ -31,6 +31,7 @@ import {
   townItems,
   villageItems,
 } from './base.ts';
+import { type FormItem, FormLibrary } from './forms.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CATALOGUE_FILE = join(here, 'catalogue.json');
@@ -142,11 +143,11 @@ function slug(name: string): string {
 }
 
 /**
- * One material from its spec (`name|flags`). Flag `f` marks a material with a standard blank form: its
- * 空白表格 and 填写示例 are printable portal pages (web/app/forms) drawn for the item and the material's
- * index, so every link on a guide opens a real page rather than a file nobody has uploaded.
+ * One material from its spec (`name|flags`). Flag `f` marks a material with a standard blank form:
+ * it names a printable template of the catalogue's library (forms.ts), which the portal draws at
+ * /forms/ as the 空白表格 and the 填写示例.
  */
-function parseMaterial(spec: string, fullyOnline: boolean, itemCode: string, index: number): Material {
+function parseMaterial(spec: string, fullyOnline: boolean, item: FormItem, forms: FormLibrary): Material {
   const [name, flags = ''] = spec.split('|');
   const gov = flags.includes('g');
   let form: Material['form'] = flags.includes('c') ? '复印件' : flags.includes('e') ? '电子' : '原件';
@@ -161,16 +162,9 @@ function parseMaterial(spec: string, fullyOnline: boolean, itemCode: string, ind
     copies,
     source: gov ? '政府部门核发' : '申请人自备',
   };
-  if (flags.includes('f')) {
-    // Same shape as routes.form in web/lib/routes.ts (the portal cannot be imported from here).
-    m.blankForm = `/forms/?code=${encodeURIComponent(itemCode)}&m=${index}`;
-    m.sample = `${m.blankForm}&sample=1`;
-  }
+  if (flags.includes('f')) m.formTemplate = forms.templateFor(item, name);
   return m;
 }
-
-const materialsFor = (itemCode: string, specs: readonly string[], fullyOnline: boolean): Material[] =>
-  specs.map((spec, i) => parseMaterial(spec, fullyOnline, itemCode, i));
 
 interface HallCtx {
   hallId: string;
@@ -196,6 +190,9 @@ function conditionsFor(base: ItemBase): string {
 }
 
 export function generate(): Catalogue {
+  const forms = new FormLibrary();
+  const materialsFor = (item: FormItem, specs: readonly string[], fullyOnline: boolean): Material[] =>
+    specs.map((spec) => parseMaterial(spec, fullyOnline, item, forms));
   const depts: Department[] = [];
   const out: Item[] = [];
   const deptIndex = new Map<string, Department>();
@@ -344,6 +341,8 @@ export function generate(): Catalogue {
     const tpl =
       promised === 0 ? 'instant' : jointDepts.length ? 'joint' : promised <= 5 ? 'simple' : 'standard';
     const code = `${dept.uscc}-${TYPE_CODE[type]}${String(baseIdx + 1).padStart(5, '0')}-000`;
+    const audience: Item['audience'] =
+      aud === 'p' ? ['person'] : aud === 'e' ? ['enterprise'] : ['person', 'enterprise'];
     return {
       code,
       name,
@@ -351,7 +350,7 @@ export function generate(): Catalogue {
       hallId: ctx.hallId,
       deptCode: dept.code,
       level: ctx.level,
-      audience: aud === 'p' ? ['person'] : aud === 'e' ? ['enterprise'] : ['person', 'enterprise'],
+      audience,
       themes,
       legalDays: legal,
       promisedDays: promised,
@@ -359,7 +358,7 @@ export function generate(): Catalogue {
       jointDepts,
       conditions: extra.cond ?? conditionsFor(base),
       legalBasis: basis,
-      materials: materialsFor(code, mats, fullyOnline),
+      materials: materialsFor({ name, audience }, mats, fullyOnline),
       fees: fee
         ? { charged: true, standard: fee[0], basis: fee[1], onlinePayment: true }
         : { charged: false, standard: '不收费', basis: '', onlinePayment: false },
@@ -373,6 +372,7 @@ export function generate(): Catalogue {
       complaintPhone: '0558-12345',
       specialProcedures: (extra.sp ?? []) as Item['specialProcedures'],
       processTemplate: tpl,
+      applicationForm: forms.applicationFormFor({ name, audience, type }),
       keywords: extra.kw ?? [],
     };
   };
@@ -402,6 +402,12 @@ export function generate(): Catalogue {
               ? 'simple'
               : 'standard';
         const code = `${town.uscc}-${TYPE_CODE[ti2.type]}${String(900 + k).padStart(5, '0')}-${sub}`;
+        const audience: Item['audience'] =
+          ti2.audience === 'p'
+            ? ['person']
+            : ti2.audience === 'e'
+              ? ['enterprise']
+              : ['person', 'enterprise'];
         out.push({
           code,
           name: ti2.name,
@@ -409,12 +415,7 @@ export function generate(): Catalogue {
           hallId: c.hallId,
           deptCode: town.code,
           level: 'town',
-          audience:
-            ti2.audience === 'p'
-              ? ['person']
-              : ti2.audience === 'e'
-                ? ['enterprise']
-                : ['person', 'enterprise'],
+          audience,
           themes: ti2.themes,
           legalDays: legal,
           promisedDays: promised,
@@ -422,7 +423,7 @@ export function generate(): Catalogue {
           jointDepts: [],
           conditions: `具有${t}户籍或在${t}居住的申请人，符合设定依据规定的条件。`,
           legalBasis: ti2.basis,
-          materials: materialsFor(code, ti2.materials, false),
+          materials: materialsFor({ name: ti2.name, audience }, ti2.materials, false),
           fees: { charged: false, standard: '不收费', basis: '', onlinePayment: false },
           visits: ti2.visits,
           onlineDepth: ti2.depth,
@@ -434,6 +435,7 @@ export function generate(): Catalogue {
           complaintPhone: '0558-12345',
           specialProcedures: [],
           processTemplate: tpl,
+          applicationForm: forms.applicationFormFor({ name: ti2.name, audience, type: ti2.type }),
           ...(decider ? { stepDepts: { decide: decider.code } } : {}),
           keywords: ti2.kw ?? [],
         });
@@ -457,7 +459,7 @@ export function generate(): Catalogue {
           jointDepts: [],
           conditions: `${t}辖区内行动不便或需要帮办的群众，可由村（社区）代办员持授权委托代为申请。`,
           legalBasis: v.basis,
-          materials: materialsFor(code, v.materials, false),
+          materials: materialsFor({ name: v.name, audience: ['person'] }, v.materials, false),
           fees: { charged: false, standard: '不收费', basis: '', onlinePayment: false },
           visits: 1,
           onlineDepth: 3,
@@ -469,6 +471,7 @@ export function generate(): Catalogue {
           complaintPhone: '0558-12345',
           specialProcedures: [],
           processTemplate: 'multilevel',
+          applicationForm: forms.applicationFormFor({ name: v.name, audience: ['person'], type: '公共服务' }),
           stepDepts: { accept: town.code, review: town.code },
           keywords: ['代办', '帮办'],
         });
@@ -482,6 +485,8 @@ export function generate(): Catalogue {
     templates,
     items: out,
     synonyms: {},
+    applicationForms: forms.applicationForms(),
+    formTemplates: forms.formTemplates(),
   };
 }
 

@@ -2,23 +2,41 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import {
+  type FormDefinition,
+  type FormField,
+  type FormValue,
+  isRequired,
+  maxLengthOf,
+  validateForm,
+} from '../../../functions/domain/forms.ts';
 import styles from '../../components/Case.module.css';
 import { CaseGate } from '../../components/CaseGate.tsx';
 import { SITE_NAME } from '../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../components/Status.tsx';
 import { ApiError } from '../../lib/api.ts';
-import { accessToken, type Session } from '../../lib/auth.ts';
+import { accessToken, authJson, type Session } from '../../lib/auth.ts';
 import { type FiledCase, newIdempotencyKey } from '../../lib/cases.ts';
-import { canApplyOnline, type GuideAnswer, searchHref, sharedByGovernment } from '../../lib/catalogue.ts';
+import { canApplyOnline, searchHref, sharedByGovernment } from '../../lib/catalogue.ts';
 import { formatPromised } from '../../lib/format.ts';
+import {
+  type AccountFacts,
+  askedValues,
+  type GuideWithForms,
+  initialValues,
+  inputAttrs,
+  isAsked,
+  sections,
+} from '../../lib/forms.ts';
 import { routes } from '../../lib/routes.ts';
 import { useApi } from '../../lib/useApi.ts';
+import own from './apply.module.css';
 
-/** /apply/?code=… — 在线申办: the item, then (signed in as an applicant) the short form. */
+/** /apply/?code=… — 在线申办: the item, then (signed in as an applicant) its application form. */
 export function ApplyForm() {
   const code = (useSearchParams().get('code') ?? '').trim();
-  const [answer, reload] = useApi<GuideAnswer>(code ? `/api/items/${encodeURIComponent(code)}` : null);
+  const [answer, reload] = useApi<GuideWithForms>(code ? `/api/items/${encodeURIComponent(code)}` : null);
   const item = answer.status === 'ready' ? answer.data?.item : undefined;
 
   useEffect(() => {
@@ -57,82 +75,176 @@ export function ApplyForm() {
           <span>承诺时限：{formatPromised(it.promisedDays, it.caseKind)}</span>
         </p>
       </header>
-      {canApplyOnline(it) ? (
-        <CaseGate roles={['applicant']} returnTo={routes.apply(it.code)} purpose="在线申办">
-          {(session) => <Filing guide={answer.data} session={session} />}
-        </CaseGate>
-      ) : (
+      {!canApplyOnline(it) ? (
         <p className="status" data-testid="not-online">
           本事项暂不支持网上申请，请带齐材料到 {it.place} 办理（{it.hours}）。
         </p>
+      ) : !answer.data.applicationForm ? (
+        <p className="status status-error">
+          本事项的申请表暂时无法加载，请稍后再试或拨打 {it.consultPhone} 咨询。
+        </p>
+      ) : (
+        <CaseGate roles={['applicant']} returnTo={routes.apply(it.code)} purpose="在线申办">
+          {(session) => (
+            <Prefilled
+              guide={answer.data}
+              definition={answer.data.applicationForm as FormDefinition}
+              session={session}
+            />
+          )}
+        </CaseGate>
       )}
     </>
   );
 }
 
-interface Problems {
-  phone?: string;
-  address?: string;
-  materials?: string;
-  general?: string;
+/**
+ * What the account says about the applicant. The ID number and whether the person is the legal
+ * representative of the enterprise they act for need GET /api/account (the token has neither).
+ */
+function Prefilled({
+  guide,
+  definition,
+  session,
+}: {
+  guide: GuideWithForms;
+  definition: FormDefinition;
+  session: Session;
+}) {
+  const c = session.claims;
+  const needsAccount = definition.fields.some(
+    (f) => f.prefill === 'idNumber' || (f.prefill === 'legalRepName' && c.act_uscc),
+  );
+  const [account, setAccount] = useState<Me | null | undefined>(needsAccount ? undefined : null);
+  useEffect(() => {
+    if (!needsAccount) return;
+    let live = true;
+    authJson<Me>('/api/account')
+      .then((me) => live && setAccount(me))
+      .catch(() => live && setAccount(null));
+    return () => {
+      live = false;
+    };
+  }, [needsAccount]);
+  if (account === undefined) return <Loading>正在读取您的账户信息…</Loading>;
+  const legal = account?.enterprises?.some((e) => e.uscc === c.act_uscc && e.role === 'legal');
+  const facts: AccountFacts = {
+    name: c.name,
+    phone: c.phone_number?.replace(/^\+86/, ''),
+    idNumber: account?.account?.idNumber,
+    enterpriseName: c.act_name,
+    uscc: c.act_uscc,
+    legalRepName: c.act_uscc && legal ? c.name : undefined,
+  };
+  return (
+    <Filing guide={guide} definition={definition} facts={facts} enterprise={!!c.act_uscc} session={session} />
+  );
 }
 
-const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+/** The parts of GET /api/account the form uses. */
+interface Me {
+  account?: { idNumber?: string };
+  enterprises?: { uscc: string; role: 'legal' | 'authorised' }[];
+}
 
-function Filing({ guide, session }: { guide: GuideAnswer; session: Session }) {
+function Filing({
+  guide,
+  definition,
+  facts,
+  enterprise,
+  session,
+}: {
+  guide: GuideWithForms;
+  definition: FormDefinition;
+  facts: AccountFacts;
+  enterprise: boolean;
+  session: Session;
+}) {
   const { item } = guide;
   const id = useId();
   // One key per visit of this page: a double click or a retry after a lost answer files once.
   const [key] = useState(newIdempotencyKey);
-  const [phone, setPhone] = useState(session.claims.phone_number ?? '');
-  const [address, setAddress] = useState('');
-  const [note, setNote] = useState('');
+  const [values, setValues] = useState<FormValue>(() => initialValues(definition, facts, enterprise));
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [tried, setTried] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [ticked, setTicked] = useState<string[]>([]);
-  const [problems, setProblems] = useState<Problems>({});
+  const [materialsProblem, setMaterialsProblem] = useState<string>();
+  const [general, setGeneral] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [filed, setFiled] = useState<FiledCase>();
   const done = useRef<HTMLElement>(null);
   const required = item.materials.filter((m) => m.required);
+  const prefilled = definition.fields.some((f) => f.prefill && facts[f.prefill]);
+
+  // The same check the server runs at filing, on every change (cheap: a few dozen fields).
+  const result = validateForm(definition, askedValues(definition, values));
+  const fieldErrors: Record<string, string> = {};
+  if (!result.ok) for (const e of result.errors) fieldErrors[e.field] ??= e.message;
+  const shown = (k: string) => serverErrors[k] ?? (tried || touched.has(k) ? fieldErrors[k] : undefined);
+  const visible = definition.fields.filter((f) => isAsked(f, values));
 
   useEffect(() => {
     if (filed) done.current?.focus();
   }, [filed]);
 
+  const inputId = (k: string) => `${id}-f-${k}`;
+  const focus = (k: string) => document.getElementById(inputId(k))?.focus();
+
+  function change(k: string, v: string | boolean) {
+    setValues((old) => ({ ...old, [k]: v }));
+    setServerErrors((s) => {
+      if (!(k in s)) return s;
+      const { [k]: _, ...rest } = s;
+      return rest;
+    });
+  }
+  const blur = (k: string) => setTouched((t) => (t.has(k) ? t : new Set([...t, k])));
+
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const p: Problems = {};
-    const tel = phone.replace(/\s/g, '');
-    if (!PHONE.test(tel)) p.phone = '请填写 11 位手机号码或带区号的固定电话';
-    if (address.trim().length < 4) p.address = '请填写联系地址（邮寄送达也用这个地址）';
+    setTried(true);
+    setGeneral(undefined);
     const missing = required.filter((m) => !ticked.includes(m.name));
-    if (missing.length > 0) p.materials = `请确认已准备必需材料：${missing.map((m) => m.name).join('、')}`;
-    setProblems(p);
-    const first = (['phone', 'address', 'materials'] as const).find((k) => p[k]);
-    if (first) {
-      document.getElementById(`${id}-${first}`)?.focus();
+    const matProblem =
+      missing.length > 0 ? `请确认已准备必需材料：${missing.map((m) => m.name).join('、')}` : undefined;
+    setMaterialsProblem(matProblem);
+    const firstBad = visible.find((f) => fieldErrors[f.key] || serverErrors[f.key]);
+    if (firstBad) {
+      focus(firstBad.key);
       return;
     }
+    if (matProblem) {
+      document.getElementById(`${id}-materials`)?.focus();
+      return;
+    }
+    if (!result.ok) return;
     setBusy(true);
     try {
-      setFiled(
-        await file(item.hallId, key, {
-          itemCode: item.code,
-          form: {
-            联系电话: tel,
-            联系地址: address.trim(),
-            ...(note.trim() ? { 申请说明: note.trim() } : {}),
-            已备材料: ticked.join('；'),
-          },
-        }),
-      );
+      setFiled(await file(item.hallId, key, { itemCode: item.code, form: result.value }));
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
-      setProblems({
-        general:
+      const details = (err as ApiError & { details?: unknown }).details;
+      if (code === 'FORM_INVALID' && Array.isArray(details)) {
+        // The server's own check disagreed (a newer form definition?): show its words beside the fields.
+        const byField: Record<string, string> = {};
+        for (const d of details as { field?: string; message?: string }[])
+          if (d.field && d.message && definition.fields.some((f) => f.key === d.field))
+            byField[d.field] ??= d.message;
+        setServerErrors(byField);
+        const first = visible.find((f) => byField[f.key]);
+        if (first) focus(first.key);
+        setGeneral(
+          Object.keys(byField).length
+            ? (err as Error).message
+            : `${(err as Error).message}。请刷新本页后重新填写。`,
+        );
+      } else
+        setGeneral(
           code === 'IDEMPOTENCY_KEY_REUSED'
             ? '您已提交过这份申请。请到“我的账户”查看我的办件，或刷新本页重新填写。'
             : (err as Error).message,
-      });
+        );
     } finally {
       setBusy(false);
     }
@@ -169,71 +281,48 @@ function Filing({ guide, session }: { guide: GuideAnswer; session: Session }) {
     );
   }
 
-  // A message goes once the person changes what it was about.
-  const clear = (k: keyof Problems) => setProblems((p) => (p[k] ? { ...p, [k]: undefined } : p));
-  const err = (k: keyof Problems) =>
-    problems[k] && (
-      <p id={`${id}-${k}-err`} className={styles.error} role="alert">
-        {problems[k]}
-      </p>
-    );
-  const described = (k: keyof Problems, hint?: string) =>
-    [hint, problems[k] ? `${id}-${k}-err` : undefined].filter(Boolean).join(' ') || undefined;
+  const badCount = visible.filter((f) => shown(f.key)).length + (materialsProblem ? 1 : 0);
 
   return (
     <form className={`panel ${styles.narrow}`} onSubmit={submit} noValidate data-testid="apply-form">
-      <p>
-        申请人：
-        <strong>
-          {session.claims.act_name
-            ? `${session.claims.act_name}（经办人 ${session.claims.name}）`
-            : session.claims.name}
-        </strong>
-      </p>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-phone`}>联系电话</label>
-        <input
-          id={`${id}-phone`}
-          type="tel"
-          inputMode="tel"
-          autoComplete="tel"
-          value={phone}
-          maxLength={20}
-          onChange={(e) => {
-            setPhone(e.target.value);
-            clear('phone');
-          }}
-          aria-invalid={problems.phone ? true : undefined}
-          aria-describedby={described('phone', `${id}-phone-hint`)}
-        />
-        <p id={`${id}-phone-hint`} className={styles.hint}>
-          受理、补正和办结的短信通知发到这个号码
+      {session.claims.act_name && (
+        <p>
+          申请单位：<strong>{session.claims.act_name}</strong>（经办人 {session.claims.name}）
         </p>
-        {err('phone')}
-      </div>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-address`}>联系地址</label>
-        <input
-          id={`${id}-address`}
-          autoComplete="street-address"
-          value={address}
-          maxLength={200}
-          onChange={(e) => {
-            setAddress(e.target.value);
-            clear('address');
-          }}
-          aria-invalid={problems.address ? true : undefined}
-          aria-describedby={described('address')}
-        />
-        {err('address')}
-      </div>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-note`}>申请说明（选填）</label>
-        <textarea id={`${id}-note`} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
-      </div>
+      )}
+      {prefilled && (
+        <p className={`${styles.hint} ${own.prefilled}`}>已按您的账户信息预先填写了部分内容，请核对。</p>
+      )}
+      {tried && badCount > 0 && (
+        <p className={`status status-error ${own.summary}`} role="alert" data-testid="form-summary">
+          还有 {badCount} 项需要填写或修改，请看各项下方的提示。
+        </p>
+      )}
 
-      <fieldset className={styles.fieldset} aria-describedby={described('materials', `${id}-materials-hint`)}>
-        <legend className={styles.legend}>申请材料（请逐项确认已准备）</legend>
+      {sections(visible).map((s) => (
+        <fieldset key={s.fields[0].key} className={own.section}>
+          {s.title && <legend className={own.sectionTitle}>{s.title}</legend>}
+          {s.fields.map((f) => (
+            <FieldInput
+              key={f.key}
+              field={f}
+              id={inputId(f.key)}
+              value={values[f.key]}
+              error={shown(f.key)}
+              onChange={(v) => change(f.key, v)}
+              onBlur={() => blur(f.key)}
+            />
+          ))}
+        </fieldset>
+      ))}
+
+      <fieldset
+        className={own.section}
+        aria-describedby={[`${id}-materials-hint`, materialsProblem ? `${id}-materials-err` : '']
+          .filter(Boolean)
+          .join(' ')}
+      >
+        <legend className={own.sectionTitle}>申请材料（请逐项确认已准备）</legend>
         <p id={`${id}-materials-hint`} className={styles.hint}>
           网上暂不能上传材料：材料请在受理时提交或由部门共享获取。标注“部门共享”的材料无需您提供。
         </p>
@@ -250,7 +339,7 @@ function Filing({ guide, session }: { guide: GuideAnswer; session: Session }) {
                     checked={ticked.includes(m.name)}
                     onChange={(e) => {
                       setTicked((t) => (e.target.checked ? [...t, m.name] : t.filter((n) => n !== m.name)));
-                      clear('materials');
+                      setMaterialsProblem(undefined);
                     }}
                   />
                   <span>
@@ -267,12 +356,16 @@ function Filing({ guide, session }: { guide: GuideAnswer; session: Session }) {
             ))}
           </ul>
         )}
-        {err('materials')}
+        {materialsProblem && (
+          <p id={`${id}-materials-err`} className={styles.error}>
+            {materialsProblem}
+          </p>
+        )}
       </fieldset>
 
-      {problems.general && (
-        <p className="status status-error" role="alert">
-          {problems.general}
+      {general && (
+        <p className="status status-error" role="alert" data-testid="apply-error">
+          {general}
         </p>
       )}
       <div className={styles.buttons}>
@@ -284,11 +377,135 @@ function Filing({ guide, session }: { guide: GuideAnswer; session: Session }) {
   );
 }
 
+/** One field of the application form: label, hint, the input its type calls for, the message. */
+function FieldInput({
+  field: f,
+  id,
+  value,
+  error,
+  onChange,
+  onBlur,
+}: {
+  field: FormField;
+  id: string;
+  value: string | boolean | undefined;
+  error?: string;
+  onChange: (v: string | boolean) => void;
+  onBlur: () => void;
+}) {
+  const hintId = f.help ? `${id}-hint` : undefined;
+  const errId = error ? `${id}-err` : undefined;
+  const describedBy = [hintId, errId].filter(Boolean).join(' ') || undefined;
+  const hint = f.help && (
+    <p id={hintId} className={styles.hint}>
+      {f.help}
+    </p>
+  );
+  const message = error && (
+    <p id={errId} className={styles.error} data-testid={`error-${f.key}`}>
+      {error}
+    </p>
+  );
+  const label: ReactNode = (
+    <>
+      {f.label}
+      {!isRequired(f) && <span className={own.optional}>（选填）</span>}
+    </>
+  );
+  const text = typeof value === 'string' ? value : '';
+
+  if (f.type === 'checkbox')
+    return (
+      <div className={own.checkField}>
+        <label className={own.check}>
+          <input
+            id={id}
+            type="checkbox"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+            onBlur={onBlur}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={describedBy}
+          />
+          <span>{label}</span>
+        </label>
+        {hint}
+        {message}
+      </div>
+    );
+
+  if (f.type === 'choice' && (f.options?.length ?? 0) <= 4)
+    return (
+      <fieldset className={styles.fieldset} aria-describedby={describedBy}>
+        <legend className={styles.legend}>{label}</legend>
+        {hint}
+        <div className={styles.choices} role="radiogroup" aria-invalid={error ? true : undefined}>
+          {(f.options ?? []).map((o, i) => (
+            <label key={o} className={styles.choice}>
+              <input
+                id={i === 0 ? id : undefined}
+                type="radio"
+                name={id}
+                value={o}
+                checked={value === o}
+                onChange={() => onChange(o)}
+                onBlur={onBlur}
+              />
+              {o}
+            </label>
+          ))}
+        </div>
+        {message}
+      </fieldset>
+    );
+
+  const common = {
+    id,
+    value: text,
+    onBlur,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+  } as const;
+  let input: ReactNode;
+  if (f.type === 'choice')
+    input = (
+      <select {...common} onChange={(e) => onChange(e.target.value)}>
+        <option value="">请选择</option>
+        {(f.options ?? []).map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  else if (f.type === 'textarea')
+    input = <textarea {...common} maxLength={maxLengthOf(f)} onChange={(e) => onChange(e.target.value)} />;
+  else {
+    // IDs and credit codes are shown as printed (upper case), whatever the keyboard typed.
+    const upper = f.type === 'id-number' || f.type === 'uscc';
+    input = (
+      <input
+        {...common}
+        {...inputAttrs(f)}
+        onChange={(e) => onChange(upper ? e.target.value.toUpperCase() : e.target.value)}
+      />
+    );
+  }
+  return (
+    <div className={styles.field}>
+      <label htmlFor={id}>{label}</label>
+      {hint}
+      {input}
+      {message}
+    </div>
+  );
+}
+
 /** POST /cases with the Idempotency-Key header (authJson sends no custom headers). */
 async function file(
   hallId: string,
   key: string,
-  body: { itemCode: string; form: Record<string, string> },
+  body: { itemCode: string; form: FormValue },
 ): Promise<FiledCase> {
   const token = await accessToken();
   if (!token) throw new ApiError(401, '登录已过期，请重新登录');
@@ -308,10 +525,16 @@ async function file(
     throw new ApiError(0, '网络连接失败，请检查网络后重试（重试不会重复提交）');
   }
   const json = (await res.json().catch(() => undefined)) as
-    | (FiledCase & { error?: { code?: string; message?: string } })
+    | (FiledCase & { error?: { code?: string; message?: string; details?: unknown } })
     | undefined;
   if (!res.ok || !json?.caseNo) {
-    throw new ApiError(res.status, json?.error?.message ?? `提交失败（${res.status}）`, json?.error?.code);
+    const err = new ApiError(
+      res.status,
+      json?.error?.message ?? `提交失败（${res.status}）`,
+      json?.error?.code,
+    );
+    (err as ApiError & { details?: unknown }).details = json?.error?.details;
+    throw err;
   }
   return json;
 }

@@ -5,8 +5,8 @@ import { useSearchParams } from 'next/navigation';
 import { useEffect } from 'react';
 import { SITE_NAME } from '../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../components/Status.tsx';
-import { type GuideAnswer, searchHref } from '../../lib/catalogue.ts';
-import { type FormResult, formFor, parseMaterialIndex } from '../../lib/forms.ts';
+import { searchHref } from '../../lib/catalogue.ts';
+import { type FormResult, formFor, type GuideWithForms, parseMaterialIndex } from '../../lib/forms.ts';
 import { routes } from '../../lib/routes.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { FormSheetView } from './FormSheet.tsx';
@@ -17,7 +17,7 @@ export function FormPage() {
   const code = (params.get('code') ?? '').trim();
   const index = parseMaterialIndex(params.get('m'));
   const sample = params.get('sample') === '1';
-  const [answer, reload] = useApi<GuideAnswer>(code ? `/api/items/${encodeURIComponent(code)}` : null);
+  const [answer, reload] = useApi<GuideWithForms>(code ? `/api/items/${encodeURIComponent(code)}` : null);
   const result: FormResult | undefined =
     answer.status === 'ready' ? formFor(answer.data, index, sample) : undefined;
   const title = result?.ok ? `${result.sheet.title}${sample ? '（填写示例）' : ''}` : undefined;

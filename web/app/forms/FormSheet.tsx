@@ -1,6 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { FormField, FormSection, FormSheet } from '../../lib/forms.ts';
-import { EXAMPLE } from '../../lib/forms.ts';
+import { type FormSheet, SAMPLE_DATE, type SheetField, type SheetSection } from '../../lib/forms.ts';
 import styles from './forms.module.css';
 
 const BLANK_DATE = '\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日';
@@ -68,7 +67,7 @@ export function FormSheetView({ sheet }: { sheet: FormSheet }) {
             <span className={styles.signPart}>
               <span className={styles.signLabel}>日期：</span>
               <span className={styles.signLine}>
-                {sample ? <span className={styles.example}>{EXAMPLE.date}</span> : BLANK_DATE}
+                {sample ? <span className={styles.example}>{SAMPLE_DATE}</span> : BLANK_DATE}
               </span>
             </span>
           </p>
@@ -87,7 +86,7 @@ export function FormSheetView({ sheet }: { sheet: FormSheet }) {
   );
 }
 
-function Section({ section, sample }: { section: FormSection; sample: boolean }) {
+function Section({ section, sample }: { section: SheetSection; sample: boolean }) {
   const fill = sample && !section.office;
   return (
     <section className={`${styles.section} ${section.office ? styles.office : ''}`}>
@@ -134,7 +133,7 @@ function Section({ section, sample }: { section: FormSection; sample: boolean })
   );
 }
 
-function Field({ field, fill }: { field: FormField; fill: boolean }) {
+function Field({ field, fill }: { field: SheetField; fill: boolean }) {
   const value = field.preset ?? (fill && field.example ? field.example : undefined);
   return (
     <div

@@ -1,7 +1,8 @@
 'use client';
 
-import { type GuideMaterial, sharedByGovernment } from '../../lib/catalogue.ts';
+import { sharedByGovernment } from '../../lib/catalogue.ts';
 import { useChecklist } from '../../lib/checklist.ts';
+import { type FormsMaterial, materialFormLinks } from '../../lib/forms.ts';
 import styles from './guide.module.css';
 
 /**
@@ -15,7 +16,7 @@ export function Materials({
   headingId,
 }: {
   code: string;
-  materials: GuideMaterial[];
+  materials: FormsMaterial[];
   headingId: string;
 }) {
   const { ticked, toggle, clear } = useChecklist(code);
@@ -50,6 +51,7 @@ export function Materials({
             {materials.map((m, i) => {
               const id = `mat-${i}`;
               const on = ticked.includes(m.name);
+              const links = materialFormLinks(code, m, i);
               return (
                 <li key={m.name} className={`${styles.material} ${on ? styles.materialDone : ''}`}>
                   <div className={styles.checkRow}>
@@ -78,16 +80,16 @@ export function Materials({
                     )}
                   </div>
                   {m.note && <p className={styles.materialNote}>说明：{m.note}</p>}
-                  {(m.blankForm || m.sample) && (
+                  {(links.blank || links.sample) && (
                     <p className={styles.materialLinks}>
                       {/* Printable portal pages (/forms/), opened in this tab: elderly users lose new tabs. */}
-                      {m.blankForm && (
-                        <a href={m.blankForm} data-testid="blank-form-link">
+                      {links.blank && (
+                        <a href={links.blank} data-testid="blank-form-link">
                           空白表格（可打印）<span className="visually-hidden">：{m.name}</span>
                         </a>
                       )}
-                      {m.sample && (
-                        <a href={m.sample} data-testid="sample-form-link">
+                      {links.sample && (
+                        <a href={links.sample} data-testid="sample-form-link">
                           填写示例<span className="visually-hidden">：{m.name}</span>
                         </a>
                       )}
