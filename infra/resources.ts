@@ -69,7 +69,8 @@ export interface RouteSpec {
   function: string;
   /**
    * 'public' routes only read; every route that changes data needs 'user' (a verified JWT) —
-   * except registration (POST /accounts), which is how one comes to have a token.
+   * except registration, its SMS codes and password reset (POST /accounts, /accounts/codes,
+   * /accounts/password-reset), which are how one comes to have a token (they are abuse-limited).
    */
   auth: 'public' | 'user';
 }
@@ -105,8 +106,45 @@ export function envVarFor(kind: 'table' | 'bucket' | 'topic' | 'stateMachine', i
   }
 }
 
+/** How one stack names its resources to its functions: CDK tokens in the stacks, local names locally. */
+export interface ResourceNames {
+  table(id: string): string;
+  /** A table of the platform stack (hall functions read some by key). */
+  platformTable(id: string): string;
+  bucket(id: string): string;
+  /** Topic ARN. */
+  topic(id: string): string;
+  /** State machine ARN. */
+  stateMachine(id: string): string;
+}
+
+/**
+ * The resource variables of one function: one per resource its spec names, named by `envVarFor`,
+ * and nothing else. The CDK construct (infra/constructs/house-function.ts) and the local cloud both
+ * use it, so a function sees the same variables in both.
+ */
+export function functionEnvironment(
+  functionId: string,
+  spec: FunctionSpec,
+  names: ResourceNames,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const put = (name: string, value: string) => {
+    if (name in env) throw new Error(`function ${functionId}: two resources map to env var ${name}`);
+    env[name] = value;
+  };
+  for (const id of Object.keys(spec.tables ?? {})) put(envVarFor('table', id), names.table(id));
+  for (const id of Object.keys(spec.platformTables ?? {}))
+    put(envVarFor('table', id), names.platformTable(id));
+  for (const id of Object.keys(spec.buckets ?? {})) put(envVarFor('bucket', id), names.bucket(id));
+  for (const id of spec.topics ?? []) put(envVarFor('topic', id), names.topic(id));
+  for (const id of new Set([...(spec.starts ?? []), ...(spec.answers ?? [])]))
+    put(envVarFor('stateMachine', id), names.stateMachine(id));
+  return env;
+}
+
 /** Resources of one hall stack (HallStack-<hallId>); every hall has the same set. */
-export const hallResources: StackResources = {
+const hall = {
   apiPrefix: '/api/halls/{hallId}',
   tables: {
     cases: {
@@ -249,10 +287,10 @@ export const hallResources: StackResources = {
     { table: 'cases', function: 'caseStream' },
     { table: 'cases', function: 'supervisionStream' },
   ],
-};
+} satisfies StackResources;
 
 /** Resources of the platform stack (city-wide): catalogue, search, halls, identity. */
-export const platformResources: StackResources = {
+const platform = {
   apiPrefix: '/api',
   tables: {
     catalogue: {
@@ -288,8 +326,9 @@ export const platformResources: StackResources = {
         'USER#<sub> / POST#<hall>#<dept>#<post> staff directory: one per post held (name, phone, status)',
         "USER#<agentSub> / MANDATE#<personSub> an agent's confirmed mandate for a person (expiresAt TTL)",
         'MANDREQ#<id> / REQUEST                a pending mandate: SMS code hash, attempts (expiresAt TTL)',
-        'FAIL#ACCOUNT#<sub> / COUNTER          login failures of an account (expiresAt TTL)',
-        'FAIL#IP#<ip> / COUNTER                login failures from an address (expiresAt TTL)',
+        'FAIL#PAIR#<sub>@<ip> / COUNTER        password tries of an account from one address, lock + backoff (expiresAt TTL)',
+        'OTP#<purpose>#<target> / CODE         a live SMS code (register|reclaim|reset|login): hash, tries (expiresAt TTL)',
+        'RATE#<key> / SLIDING                  sliding-window abuse counter, 10 slots (expiresAt TTL)',
         'AUDIT#<yyyy-mm-dd> / <at>#<id>        audit log, IDs and phones masked',
         'REG#PERSON#<id> / REGISTRY            population registry record (data center exchange)',
         'REG#ENT#<uscc> / REGISTRY             legal-person registry record (data center exchange)',
@@ -338,9 +377,11 @@ export const platformResources: StackResources = {
     },
     registerPerson: {
       entry: 'functions/identity/register.ts',
-      description: '自然人注册: real-name verified person account, all or nothing',
+      description:
+        '自然人注册 with an SMS code to the registry phone; SMS codes; password reset and reclaim (abuse-limited)',
       tables: { accounts: 'write' },
       memoryMb: 1024,
+      sms: true,
     },
     myAccount: {
       entry: 'functions/identity/account.ts',
@@ -372,6 +413,8 @@ export const platformResources: StackResources = {
     { method: 'GET', path: '/departments', function: 'listDepartments', auth: 'public' },
     { method: 'POST', path: '/catalogue/import', function: 'importCatalogue', auth: 'user' },
     { method: 'POST', path: '/accounts', function: 'registerPerson', auth: 'public' },
+    { method: 'POST', path: '/accounts/codes', function: 'registerPerson', auth: 'public' },
+    { method: 'POST', path: '/accounts/password-reset', function: 'registerPerson', auth: 'public' },
     { method: 'GET', path: '/account', function: 'myAccount', auth: 'user' },
     { method: 'PUT', path: '/account/acting-for', function: 'myAccount', auth: 'user' },
     { method: 'POST', path: '/enterprises', function: 'enterprises', auth: 'user' },
@@ -384,4 +427,23 @@ export const platformResources: StackResources = {
     { method: 'GET', path: '/audit', function: 'accountsAdmin', auth: 'user' },
   ],
   streams: [],
-};
+} satisfies StackResources;
+
+export const hallResources: StackResources = hall;
+export const platformResources: StackResources = platform;
+
+type Names<K extends 'tables' | 'buckets' | 'topics' | 'stateMachines'> = Uppercase<
+  (keyof (typeof hall)[K] | keyof (typeof platform)[K]) & string
+>;
+
+/**
+ * Every environment variable a handler may read, derived from the resources above (`envVarFor`),
+ * plus the hall's identity: `env('CASES_TABLE')` type-checks, `env('CASE_TABLE')` does not.
+ */
+export type EnvName =
+  | `${Names<'tables'>}_TABLE`
+  | `${Names<'buckets'>}_BUCKET`
+  | `${Names<'topics'>}_TOPIC_ARN`
+  | `${Names<'stateMachines'>}_STATE_MACHINE_ARN`
+  | 'HALL_ID'
+  | 'HALL_CODE';

@@ -2,14 +2,16 @@
  * GET /cases/{caseNo} — the case page: for the applicant their own case; for staff of an involved
  * department the applicant's form, the timeline, deadlines, alerts and the actions they may take.
  */
-import { actionsFor, applicantActions, openTasks } from '#functions/lifecycle/process.ts';
+
+import { maskPhone } from '#domain/ids.ts';
+import { actionsFor, applicantActions, openTasks } from '#domain/process.ts';
+import type { CaseDetail } from '#domain/views.ts';
 import { env } from '#lib/aws.ts';
 import { api, httpErrors } from '#lib/http.ts';
-import { maskPhone } from '#lib/ids.ts';
 import { canActOnTask, caseAccess } from '#lib/policy.ts';
-import { beijingIso, isCaseNo, verifyChain } from './model.ts';
+import { isCaseNo, verifyChain } from './model.ts';
 import { getAlerts, getCase, getEvents, getTasks } from './store.ts';
-import { progressView } from './views.ts';
+import { alertView, progressView } from './views.ts';
 
 export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
   const who = principal!;
@@ -32,28 +34,25 @@ export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
       actions: mine ? actionsFor(record, t) : [],
     };
   });
-  return {
-    body: {
-      ...progressView(record, events),
-      version: record.version,
-      queryCode: own ? record.queryCode : undefined,
-      applicant: {
-        name: record.applicant.name,
-        phone: record.applicant.phone && (own ? record.applicant.phone : maskPhone(record.applicant.phone)),
-      },
-      agent: record.agent ? { name: record.agent.name } : undefined,
-      enterprise: record.applicant.uscc
-        ? { uscc: record.applicant.uscc, name: record.applicant.enterprise }
-        : undefined,
-      form: record.form,
-      plan: record.plan,
-      tasks,
-      applicantActions: own ? applicantActions(record) : [],
-      alerts: official
-        ? alerts.map((a) => ({ ...a, raisedAt: beijingIso(a.raisedAt), deadline: beijingIso(a.deadline) }))
-        : undefined,
-      chain: official ? verifyChain(caseNo, events) : undefined,
-      supervisionError: official ? record.supervisionError : undefined,
+  const body: CaseDetail = {
+    ...progressView(record, events),
+    version: record.version,
+    queryCode: own ? record.queryCode : undefined,
+    applicant: {
+      name: record.applicant.name,
+      phone: record.applicant.phone && (own ? record.applicant.phone : maskPhone(record.applicant.phone)),
     },
+    agent: record.agent ? { name: record.agent.name } : undefined,
+    enterprise: record.applicant.uscc
+      ? { uscc: record.applicant.uscc, name: record.applicant.enterprise }
+      : undefined,
+    form: record.form,
+    plan: record.plan,
+    tasks,
+    applicantActions: own ? applicantActions(record) : [],
+    alerts: official ? alerts.map(alertView) : undefined,
+    chain: official ? verifyChain(caseNo, events) : undefined,
+    supervisionError: official ? record.supervisionError : undefined,
   };
+  return { body };
 });

@@ -4,23 +4,9 @@
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 
-/** The ten process events of the plan, in their official names. */
-export const PROCESS_EVENTS = [
-  '申办',
-  '网上预受理',
-  '受理',
-  '审批（处理）',
-  '补交告知',
-  '补交受理',
-  '特别程序申请',
-  '特别程序结果',
-  '办结',
-  '领取登记',
-] as const;
-export type ProcessEvent = (typeof PROCESS_EVENTS)[number];
+import type { CaseEventType } from '#domain/vocabulary.ts';
 
-/** Events besides the ten: the applicant's own acts, which the timeline shows too. */
-export type CaseEventType = ProcessEvent | '补交材料' | '撤回';
+export { type CaseEventType, PROCESS_EVENTS, type ProcessEvent } from '#domain/vocabulary.ts';
 
 export interface CaseEvent {
   seq: number;
@@ -51,11 +37,6 @@ export function parseCaseNo(caseNo: string): { hallCode: string; date: string; s
 
 export function isCaseNo(value: string): boolean {
   return CASE_NO.test(value);
-}
-
-/** Beijing calendar date (YYYY-MM-DD) of an instant; China has one time zone and no DST. */
-export function beijingDate(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Six digits, told to the applicant with the case number; the pair opens the progress query. */
@@ -111,11 +92,4 @@ export function verifyChain(
     prev = hash;
   }
   return { ok: true };
-}
-
-/** An instant as ISO 8601 in Beijing time with its offset, e.g. 2026-12-01T00:00:00+08:00. */
-export function beijingIso(iso: string | undefined): string | undefined {
-  if (!iso) return undefined;
-  const ms = Date.parse(iso);
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 }

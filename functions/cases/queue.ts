@@ -3,12 +3,13 @@
  * urgent deadline first, each marked yellow (预警) or red (超期) against the clock.
  */
 import { z } from 'zod';
-import { STATUS_NAMES } from '#functions/lifecycle/process.ts';
+import { nowMs } from '#domain/clock.ts';
+import { beijingIso } from '#domain/time.ts';
+import type { QueueTask } from '#domain/views.ts';
+import { STATUS_NAMES } from '#domain/vocabulary.ts';
 import { env } from '#lib/aws.ts';
-import { nowMs } from '#lib/clock.ts';
 import { api, httpErrors } from '#lib/http.ts';
 import { canSeeQueue } from '#lib/policy.ts';
-import { beijingIso } from './model.ts';
 import { type CaseRecord, getCases, listQueue, queueKey } from './store.ts';
 import { currentStepName } from './views.ts';
 
@@ -35,7 +36,7 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
   const tasks = (await Promise.all(posts.map((post) => listQueue(queueKey(who.dept!, post))))).flat();
   const cases = new Map((await getCases(tasks.map((t) => t.caseNo))).map((c) => [c.caseNo, c]));
   const at = nowMs();
-  const rows = tasks
+  const rows: QueueTask[] = tasks
     .filter((t) => cases.has(t.caseNo))
     .map((t) => {
       const c = cases.get(t.caseNo)!;
@@ -53,6 +54,7 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
         waitingSince: beijingIso(t.since),
         deadline: beijingIso(deadline),
         caseDeadline: beijingIso(c.deadlines?.case),
+        provisional: c.deadlines?.provisional || undefined,
         mark: markOf(c, at),
         sortKey: deadline ?? '9999',
       };

@@ -13,9 +13,12 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CaseState, Deadlines, Task, Timer, TimerKey } from '#functions/lifecycle/process.ts';
+import type { CaseState, Deadlines, Task, Timer, TimerKey } from '#domain/process.ts';
+import type { AlertView } from '#domain/views.ts';
+import type { CaseStatus } from '#domain/vocabulary.ts';
 import { dynamo, env } from '#lib/aws.ts';
 import type { CaseEvent } from './model.ts';
+import { BusyError, type CaseStore, ConflictError } from './ports.ts';
 
 const table = () => env('CASES_TABLE');
 
@@ -36,6 +39,8 @@ export interface CaseRecord extends CaseState {
   deptName: string;
   legalDays: number;
   caseKind: string;
+  /** Always `statusOf(state)`, stored so lists and stream consumers need not derive it. */
+  status: CaseStatus;
   applicant: Person;
   /** The agent (代办员) who filed for the applicant, if any. */
   agent?: Person;
@@ -59,28 +64,8 @@ export interface TaskRecord extends Task {
   applicantName: string;
 }
 
-export interface AlertRecord {
-  alertId: string;
-  caseNo: string;
-  itemName: string;
-  /** yellow (预警), red (超期) or finding (流程问题, e.g. a second correction notice). */
-  severity: 'yellow' | 'red' | 'finding';
-  scope: 'case' | 'step' | 'deem' | 'process';
-  stepId?: string;
-  dept: string;
-  post: string;
-  deadline?: string;
-  note: string;
-  raisedAt: string;
-  status: 'open' | 'urged' | 'replied';
-  urge?: { by: string; note: string; at: string };
-  reply?: { by: string; note: string; at: string };
-}
-
-export class ConflictError extends Error {}
-
-/** Another transaction touched the same items at the same instant: nothing was decided, try again. */
-export class BusyError extends Error {}
+/** An alert as stored: the same shape as the view, with UTC instants. */
+export type AlertRecord = AlertView;
 
 const isBusy = (err: unknown) =>
   err instanceof TransactionCanceledException &&
@@ -427,3 +412,13 @@ export async function updateAlert(alert: AlertRecord, expectedStatus: AlertRecor
     throw err;
   }
 }
+
+/** The CaseStore port on this hall's DynamoDB table. */
+export const caseStore: CaseStore = {
+  getCase,
+  getTasks,
+  commit,
+  nextDailySequence,
+  createCase,
+  getIdempotency,
+};

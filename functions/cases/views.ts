@@ -1,7 +1,12 @@
-/** What each viewer sees of a case. Times as ISO 8601 with +08:00, so anyone can check them. */
-import { STATUS_NAMES } from '#functions/lifecycle/process.ts';
-import { beijingIso, type CaseEvent } from './model.ts';
-import type { CaseRecord } from './store.ts';
+/**
+ * What each viewer sees of a case (shapes in functions/domain/views.ts). Times as ISO 8601 with
+ * +08:00, so anyone can check them.
+ */
+import { beijingIso } from '#domain/time.ts';
+import type { AlertView, CaseEventView, CaseSummary, FiledCase, ProgressView } from '#domain/views.ts';
+import { OUTCOME_NAMES, STATUS_NAMES } from '#domain/vocabulary.ts';
+import type { CaseEvent } from './model.ts';
+import type { AlertRecord, CaseRecord } from './store.ts';
 
 export function currentStepName(c: CaseRecord): string {
   switch (c.phase) {
@@ -18,11 +23,11 @@ export function currentStepName(c: CaseRecord): string {
   }
 }
 
-export function timeline(events: CaseEvent[]) {
+export function timeline(events: CaseEvent[]): CaseEventView[] {
   return events.map((e) => ({
     seq: e.seq,
     type: e.type,
-    at: beijingIso(e.at),
+    at: beijingIso(e.at)!,
     actor: e.actor,
     outcome: e.outcome,
     note: e.note,
@@ -30,21 +35,22 @@ export function timeline(events: CaseEvent[]) {
 }
 
 /** A case in a list (我的办件): what it is, where it stands, its deadline. */
-export function caseSummary(c: CaseRecord) {
+export function caseSummary(c: CaseRecord): CaseSummary {
   return {
     caseNo: c.caseNo,
+    itemCode: c.itemCode,
     itemName: c.itemName,
     deptName: c.deptName,
     status: c.status,
     statusName: STATUS_NAMES[c.status],
     currentStep: currentStepName(c),
-    filedAt: beijingIso(c.filedAt),
+    filedAt: beijingIso(c.filedAt)!,
     deadline: beijingIso(c.deadlines?.case),
   };
 }
 
 /** The progress answer (办件进度和结果查询): what the applicant may know, without personal data. */
-export function progressView(c: CaseRecord, events: CaseEvent[]) {
+export function progressView(c: CaseRecord, events: CaseEvent[]): ProgressView {
   return {
     ...caseSummary(c),
     acceptedAt: beijingIso(c.acceptedAt),
@@ -52,8 +58,11 @@ export function progressView(c: CaseRecord, events: CaseEvent[]) {
     stepDeadline: beijingIso(c.deadlines?.step),
     deemedAcceptanceAt: beijingIso(c.deadlines?.deemAccept),
     pausedWorkingDays: c.deadlines?.pausedDays ?? 0,
+    provisional: c.deadlines?.provisional || undefined,
     special: c.special ? { ...c.special, startedAt: beijingIso(c.special.startedAt) } : undefined,
-    result: c.result ? { ...c.result, at: beijingIso(c.result.at) } : undefined,
+    result: c.result
+      ? { ...c.result, outcomeName: OUTCOME_NAMES[c.result.outcome], at: beijingIso(c.result.at) }
+      : undefined,
     delivery: c.delivery ? { ...c.delivery, at: beijingIso(c.delivery.at) } : undefined,
     steps: c.plan.map((s, i) => ({
       id: s.id,
@@ -71,3 +80,17 @@ export function progressView(c: CaseRecord, events: CaseEvent[]) {
     events: timeline(events),
   };
 }
+
+/** What filing answers: the number and the query code the applicant keeps. */
+export const filedView = (c: CaseRecord): FiledCase => ({
+  caseNo: c.caseNo,
+  queryCode: c.queryCode,
+  status: c.status,
+  filedAt: beijingIso(c.filedAt)!,
+});
+
+export const alertView = (a: AlertRecord): AlertView => ({
+  ...a,
+  raisedAt: beijingIso(a.raisedAt)!,
+  deadline: beijingIso(a.deadline),
+});

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EnvName } from '#infra/resources.ts';
 
 export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
@@ -13,8 +14,8 @@ export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 export const sfn = new SFNClient({});
 export const sns = new SNSClient({});
 
-/** A required environment variable, named by infra/resources.ts. */
-export function env(name: string): string {
+/** A required environment variable; the names are derived from infra/resources.ts, so a typo does not compile. */
+export function env(name: EnvName): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;

@@ -1,16 +1,20 @@
 /**
  * The house HTTP handler: every API Lambda is `api({ auth, body, query }, fn)`.
- * It checks content type, size and JSON at the edge, validates with zod, reads the principal
- * the JWT authorizer verified, and maps every failure to `{ error: { code, message } }` with a
- * Chinese message. Anything a caller can send ends in a 4xx; only our own bugs give 500.
+ * It checks content type, size and JSON at the edge, validates with zod (or zod/mini: the domain's
+ * schemas), reads the principal the JWT authorizer verified, and maps every failure to
+ * `{ error: { code, message } }` with a Chinese message: HttpErrors as they are, the domain's
+ * Refusals through REFUSAL_STATUS (the one place their codes become statuses). Anything a caller
+ * can send ends in a 4xx; only our own bugs give 500.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { ZodType, z } from 'zod';
+import { safeParse, type z } from 'zod';
+import { REFUSAL_STATUS, Refusal } from '#domain/refusal.ts';
+import { logger } from './logger.ts';
 import { type Principal, principalFromClaims } from './principal.ts';
 
-export const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'online-hall' });
+type Schema<T> = z.core.$ZodType<T>;
 
 export class HttpError extends Error {
   constructor(
@@ -56,8 +60,8 @@ type Auth = 'public' | 'user';
 interface Spec<B, Q> {
   /** 'user' requires a verified token; finer rules belong to the policy module. */
   auth: Auth;
-  body?: ZodType<B>;
-  query?: ZodType<Q>;
+  body?: Schema<B>;
+  query?: Schema<Q>;
 }
 
 export function json(
@@ -72,6 +76,16 @@ export function json(
   };
 }
 
+/** A domain refusal as the API answers it; its field (if any) goes into `details` like a validation error. */
+export function fromRefusal(r: Refusal): HttpError {
+  return new HttpError(
+    REFUSAL_STATUS[r.code],
+    r.code,
+    r.message,
+    r.field ? [{ field: r.field, message: r.message }] : undefined,
+  );
+}
+
 export function errorReply(err: HttpError): APIGatewayProxyResultV2 {
   const error: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.details !== undefined) error.details = err.details;
@@ -79,7 +93,7 @@ export function errorReply(err: HttpError): APIGatewayProxyResultV2 {
 }
 
 /** Zod issue → a field path and a Chinese sentence, so a form can show it beside the field. */
-export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
+export function describeIssues(error: z.core.$ZodError): { field: string; message: string }[] {
   return error.issues.map((issue) => ({
     field: issue.path.join('.') || '(请求)',
     message: issue.message.match(/[\u4e00-\u9fa5]/) ? issue.message : chineseFor(issue),
@@ -105,9 +119,9 @@ function chineseFor(issue: z.core.$ZodIssue): string {
   }
 }
 
-function parse<T>(schema: ZodType<T> | undefined, value: unknown): T {
+function parse<T>(schema: Schema<T> | undefined, value: unknown): T {
   if (!schema) return undefined as T;
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (!result.success) {
     throw new HttpError(
       400,
@@ -166,9 +180,10 @@ export function api<B = undefined, Q = undefined>(
   };
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
     .use({
       onError: async (request) => {
-        const err = request.error;
+        const err = request.error instanceof Refusal ? fromRefusal(request.error) : request.error;
         if (err instanceof HttpError) {
           logger.info('request refused', { status: err.status, code: err.code });
           request.response = errorReply(err);

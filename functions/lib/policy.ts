@@ -3,7 +3,7 @@
  * handler asks. Denials that would reveal a case exists (another person's, department's or hall's)
  * are 'none', which handlers answer exactly like a missing case.
  */
-import type { Principal, Role } from './principal.ts';
+import type { Principal } from './principal.ts';
 
 export interface CaseScope {
   hallId: string;
@@ -95,13 +95,4 @@ export function isOperator(who: Principal | undefined): boolean {
 /** Whether `who` sees `owner`'s identity numbers and phone in the clear: the owner alone. */
 export function seesUnmasked(who: Principal | undefined, ownerSub: string): boolean {
   return who?.sub === ownerSub;
-}
-
-/** The workspace a role lands on after signing in (staff and supervisors have their own). */
-export function landingPath(roles: readonly Role[]): string {
-  if (roles.includes('staff')) return '/staff/';
-  if (roles.includes('supervisor')) return '/supervise/';
-  if (roles.includes('operator')) return '/dev/';
-  if (roles.includes('agent')) return '/agent/';
-  return '/account/';
 }

@@ -3,8 +3,7 @@
  * to Lambda as strings (arrays become "[a b]"); the local gateway does the same, so this is the
  * one place that reads them.
  */
-export const ROLES = ['applicant', 'agent', 'staff', 'supervisor', 'operator'] as const;
-export type Role = (typeof ROLES)[number];
+import { isRole, type Role } from '#domain/roles.ts';
 
 export interface Principal {
   sub: string;
@@ -42,7 +41,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const subClaim = claims.account_sub ?? claims.sub;
   const sub = typeof subClaim === 'string' && subClaim !== '' ? subClaim : undefined;
   if (!sub) return undefined;
-  const roles = list(claims.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+  const roles = list(claims.roles).filter(isRole);
   const str = (k: string) =>
     typeof claims[k] === 'string' && claims[k] !== '' ? (claims[k] as string) : undefined;
   return {

@@ -2,8 +2,9 @@
  * State machine task: what does the case wait for now? The machine loops on this answer, so the
  * rules in process.ts, not the ASL, decide the path of every template.
  */
+
+import { openTasks, type Task } from '#domain/process.ts';
 import { getCase } from '#functions/cases/store.ts';
-import { openTasks, type Task } from './process.ts';
 
 export interface AdvanceOutput {
   caseNo: string;

@@ -4,10 +4,12 @@
  * between "advance" and now), fail with TaskStale: the machine catches it and asks again. (Answering
  * the token from here would need this function to hold rights on the machine that invokes it.)
  */
-import { ConflictError, getCase, storeTask } from '#functions/cases/store.ts';
-import { now } from '#lib/clock.ts';
-import { logger } from '#lib/http.ts';
-import { openTasks, type Task } from './process.ts';
+
+import { now } from '#domain/clock.ts';
+import { openTasks, type Task } from '#domain/process.ts';
+import { ConflictError } from '#functions/cases/ports.ts';
+import { getCase, storeTask } from '#functions/cases/store.ts';
+import { logger } from '#lib/logger.ts';
 
 interface Input {
   caseNo: string;

@@ -5,15 +5,15 @@
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { Timer, TimerKey } from '#domain/process.ts';
+import { beijingIso } from '#domain/time.ts';
+import { SEVERITY_NAMES } from '#domain/vocabulary.ts';
 import type { AlertRecord } from '#functions/cases/store.ts';
 import { env, sfn, sns } from '#lib/aws.ts';
-import { logger } from '#lib/http.ts';
-import type { Timer, TimerKey } from './process.ts';
+import { logger } from '#lib/logger.ts';
+import { streamHandler } from '#lib/streams.ts';
 
 type Timers = Partial<Record<TimerKey, Timer>>;
-type Image = Parameters<typeof unmarshall>[0];
 
 /** Timers in `next` that `previous` did not have at the same instant. */
 export function newTimers(previous: Timers | undefined, next: Timers | undefined): [TimerKey, Timer][] {
@@ -39,13 +39,36 @@ async function startTimer(caseNo: string, key: TimerKey, timer: Timer) {
   }
 }
 
+/**
+ * What the alerts topic carries: a documented event, not the storage record (no keys, times in
+ * +08:00). Subscribers (the supervisors' inbox, e-mail, the provincial e-supervision system) rely
+ * on exactly these fields; the README lists them.
+ */
+export function alertEvent(hall: string, alert: AlertRecord) {
+  return {
+    type: 'alert.raised' as const,
+    hall,
+    caseNo: alert.caseNo,
+    alertId: alert.alertId,
+    itemName: alert.itemName,
+    severity: alert.severity,
+    severityName: SEVERITY_NAMES[alert.severity],
+    scope: alert.scope,
+    stepId: alert.stepId,
+    dept: alert.dept,
+    post: alert.post,
+    deadline: beijingIso(alert.deadline),
+    note: alert.note,
+    raisedAt: beijingIso(alert.raisedAt),
+  };
+}
+
 async function publishAlert(alert: AlertRecord) {
-  const label = { yellow: '黄牌预警', red: '红牌超期', finding: '流程监察' }[alert.severity];
   await sns.send(
     new PublishCommand({
       TopicArn: env('ALERTS_TOPIC_ARN'),
-      Subject: `电子监察：${label}`,
-      Message: JSON.stringify({ hall: env('HALL_ID'), ...alert }),
+      Subject: `电子监察：${SEVERITY_NAMES[alert.severity]}`,
+      Message: JSON.stringify(alertEvent(env('HALL_ID'), alert)),
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: alert.severity },
         dept: { DataType: 'String', StringValue: alert.dept },
@@ -54,21 +77,16 @@ async function publishAlert(alert: AlertRecord) {
   );
 }
 
-export async function handler(event: DynamoDBStreamEvent): Promise<void> {
-  for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage ? unmarshall(record.dynamodb.NewImage as Image) : undefined;
-    if (!image || record.eventName === 'REMOVE') continue;
-    if (image.sk === 'CASE') {
-      const old = record.dynamodb?.OldImage ? unmarshall(record.dynamodb.OldImage as Image) : undefined;
-      for (const [key, timer] of newTimers(old?.timers, image.timers))
-        await startTimer(image.caseNo, key, timer);
-    } else if (
-      record.eventName === 'INSERT' &&
-      typeof image.sk === 'string' &&
-      image.sk.startsWith('ALERT#')
-    ) {
-      await publishAlert(image as AlertRecord);
-      logger.info('alert raised', { caseNo: image.caseNo, alertId: image.alertId });
-    }
+export const handler = streamHandler(async ({ eventName, newImage: image, oldImage: old }) => {
+  if (!image || eventName === 'REMOVE') return;
+  if (image.sk === 'CASE') {
+    for (const [key, timer] of newTimers(
+      old?.timers as Timers | undefined,
+      image.timers as Timers | undefined,
+    ))
+      await startTimer(String(image.caseNo), key, timer);
+  } else if (eventName === 'INSERT' && typeof image.sk === 'string' && image.sk.startsWith('ALERT#')) {
+    await publishAlert(image as unknown as AlertRecord);
+    logger.info('alert raised', { caseNo: image.caseNo, alertId: image.alertId });
   }
-}
+});

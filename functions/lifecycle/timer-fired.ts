@@ -3,11 +3,14 @@
  * exact timer (a clock stop, a finished step or a closed case make it stale): deemed acceptance for
  * the 5-day rule, or a yellow (预警) / red (超期) alert for the case or its step.
  */
-import { type AlertRecord, getCase, putAlert } from '#functions/cases/store.ts';
-import { now } from '#lib/clock.ts';
-import { logger } from '#lib/http.ts';
-import { runAction } from './engine.ts';
-import { responsibleFor, type Timer, type TimerKey, timerIsCurrent } from './process.ts';
+
+import { now } from '#domain/clock.ts';
+import { responsibleFor, type Timer, type TimerKey, timerIsCurrent } from '#domain/process.ts';
+import { RACE_CODES, Refusal } from '#domain/refusal.ts';
+import { runAction } from '#functions/cases/act.ts';
+import { stepFunctionsLifecycle } from '#functions/cases/lifecycle.ts';
+import { type AlertRecord, caseStore, getAlert, getCase, putAlert } from '#functions/cases/store.ts';
+import { logger } from '#lib/logger.ts';
 
 interface Input {
   caseNo: string;
@@ -30,26 +33,51 @@ export async function handler(input: Input): Promise<{ acted: boolean }> {
   }
   const at = now().toISOString();
   if (input.key === 'deem') {
-    await runAction(input.caseNo, 'deem-accept', {}, { kind: 'system', name: '系统' }, at);
-    return { acted: true };
+    try {
+      await runAction(
+        { store: caseStore, lifecycle: stepFunctionsLifecycle },
+        {
+          caseNo: input.caseNo,
+          action: 'deem-accept',
+          input: {},
+          actor: { kind: 'system', name: '系统' },
+          at,
+        },
+      );
+      return { acted: true };
+    } catch (err) {
+      // Staff decided at the same instant: the case no longer waits for acceptance. Not a failure.
+      if (err instanceof Refusal && RACE_CODES.includes(err.code)) {
+        logger.info('deemed acceptance overtaken', { caseNo: input.caseNo, code: err.code });
+        return { acted: false };
+      }
+      throw err;
+    }
   }
   const { dept, post, stepId } = responsibleFor(record, input.key);
   const [scope, severity] = input.key.split('-') as ['case' | 'step', 'yellow' | 'red'];
-  const alert: AlertRecord = {
-    alertId: `${scope}.${stepId ?? 'case'}.${severity}`,
+  // One alert per case/step and severity, however often deadlines move.
+  const alertOf = (sev: 'yellow' | 'red'): AlertRecord => ({
+    alertId: `${scope}.${stepId ?? 'case'}.${sev}`,
     caseNo: record.caseNo,
     itemName: record.itemName,
-    severity,
+    severity: sev,
     scope,
     stepId,
     dept,
     post,
     deadline: scope === 'case' ? record.deadlines.case : record.deadlines.step,
-    note: NOTES[input.key],
+    note: NOTES[`${scope}-${sev}`],
     raisedAt: at,
     status: 'open',
-  };
-  // One alert per case/step and severity, however often deadlines move.
-  const stored = await putAlert(alert);
-  return { acted: stored };
+  });
+  // Yellow always comes before red, even when the clock jumped past both instants and the two timers
+  // fire together: red raises the yellow first (a no-op if it exists), and a yellow that arrives after
+  // its red says nothing new.
+  if (severity === 'yellow') {
+    if (await getAlert(record.caseNo, alertOf('red').alertId)) return { acted: false };
+    return { acted: await putAlert(alertOf('yellow')) };
+  }
+  await putAlert(alertOf('yellow'));
+  return { acted: await putAlert(alertOf('red')) };
 }

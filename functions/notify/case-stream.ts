@@ -6,14 +6,14 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { now } from '#domain/clock.ts';
+import { SEVERITY_NAMES } from '#domain/vocabulary.ts';
 import type { CaseEvent } from '#functions/cases/model.ts';
 import { type AlertRecord, getCase, type TaskRecord } from '#functions/cases/store.ts';
 import { staffPhones } from '#functions/identity/directory.ts';
 import { dynamo, env, sns } from '#lib/aws.ts';
-import { now } from '#lib/clock.ts';
-import { logger } from '#lib/http.ts';
+import { logger } from '#lib/logger.ts';
+import { streamHandler } from '#lib/streams.ts';
 import { renderSms, type SmsTemplate, toE164 } from './templates.ts';
 
 /** Which template an event calls for, if any. */
@@ -102,8 +102,6 @@ function staffOf(dept: string, post: string): Promise<string[]> {
   return directory({ hall: env('HALL_ID'), dept, post });
 }
 
-const ALERT_LABELS = { yellow: '黄牌预警', red: '红牌超期', finding: '流程提示' } as const;
-
 /** The messages one new stream item calls for: [outbox key, phones, text]. */
 async function messagesFor(item: Record<string, unknown>): Promise<[string, string[], string][]> {
   const sk = String(item.sk);
@@ -134,7 +132,7 @@ async function messagesFor(item: Record<string, unknown>): Promise<[string, stri
   if (sk.startsWith('ALERT#')) {
     const a = item as unknown as AlertRecord;
     const text = renderSms('alert', {
-      label: ALERT_LABELS[a.severity],
+      label: SEVERITY_NAMES[a.severity],
       itemName: a.itemName,
       caseNo,
       note: a.note,
@@ -144,16 +142,13 @@ async function messagesFor(item: Record<string, unknown>): Promise<[string, stri
   return [];
 }
 
-export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+export const handler = streamHandler(async ({ eventName, newImage: item }) => {
+  if (eventName !== 'INSERT' || !item) return;
   let failed = 0;
-  for (const record of event.Records) {
-    if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const item = unmarshall(record.dynamodb.NewImage as Parameters<typeof unmarshall>[0]);
-    for (const [key, phones, text] of await messagesFor(item)) {
-      for (const phone of phones) if (!(await send(String(item.caseNo), key, phone, text))) failed++;
-    }
+  for (const [key, phones, text] of await messagesFor(item)) {
+    for (const phone of phones) if (!(await send(String(item.caseNo), key, phone, text))) failed++;
   }
-  // Failed messages stay 'failed' in the outbox; failing the batch makes the stream retry them
-  // (with backoff; the case itself moved on long ago).
+  // Failed messages stay 'failed' in the outbox; failing this record makes the mapping retry it
+  // (with backoff; the case itself moved on long ago) without holding up the records before it.
   if (failed) throw new Error(`${failed} SMS failed`);
-}
+});

@@ -3,8 +3,8 @@
  * hall (or of the city), the alerts of their own department for staff.
  */
 import { z } from 'zod';
-import { beijingIso } from '#functions/cases/model.ts';
 import { listAlerts } from '#functions/cases/store.ts';
+import { alertView } from '#functions/cases/views.ts';
 import { env } from '#lib/aws.ts';
 import { api, httpErrors } from '#lib/http.ts';
 
@@ -22,6 +22,6 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
     .filter((a) => supervisor || a.dept === who.dept)
     .filter((a) => !query.status || a.status === query.status)
     .filter((a) => !query.severity || a.severity === query.severity)
-    .map((a) => ({ ...a, raisedAt: beijingIso(a.raisedAt), deadline: beijingIso(a.deadline) }));
+    .map(alertView);
   return { body: { alerts } };
 });

@@ -3,10 +3,11 @@
  * an alert; the department (staff of that department) must reply. Each step once, in that order.
  */
 import { z } from 'zod';
+import { now } from '#domain/clock.ts';
 import { isCaseNo } from '#functions/cases/model.ts';
-import { ConflictError, getAlert, getCase, updateAlert } from '#functions/cases/store.ts';
+import { ConflictError } from '#functions/cases/ports.ts';
+import { getAlert, getCase, updateAlert } from '#functions/cases/store.ts';
 import { env } from '#lib/aws.ts';
-import { now } from '#lib/clock.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
 
 const body = z.object({

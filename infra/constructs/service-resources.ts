@@ -41,7 +41,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type KeyType, platformResources, type StackResources, type TableSpec } from '../resources.ts';
+import type { KeyType, StackResources, TableSpec } from '../resources.ts';
 import { HouseFunction, type ResourceRefs, repoRoot } from './house-function.ts';
 import { acknowledge, nagRef } from './nag.ts';
 

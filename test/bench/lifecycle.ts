@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
+import { exampleForm } from '../../functions/domain/forms.ts';
 import { startCloud } from '../../infra/local/cloud.ts';
 import { median, percentile, printTable } from './stats.ts';
 
@@ -127,10 +128,13 @@ const staffFor = (dept: string, post: string) =>
   ).username;
 
 const items: Record<string, string> = {};
+/** A filled application form each item's definition accepts. */
+const forms: Record<string, Record<string, string | boolean>> = {};
 for (let offset = 0; Object.keys(items).length < 6 && offset < 400; offset += 50) {
   for (const it of (await call('GET', `/api/items?hallId=qiaocheng&limit=50&offset=${offset}`)).body.items) {
     const guide = (await call('GET', `/api/items/${encodeURIComponent(it.code)}`)).body;
     items[guide.processTemplate.id] ??= it.code;
+    forms[it.code] ??= exampleForm(guide.applicationForm);
   }
 }
 
@@ -153,7 +157,7 @@ async function runCase(template: string): Promise<string> {
     'POST',
     '/api/halls/qiaocheng/cases',
     applicant,
-    { itemCode: items[template] },
+    { itemCode: items[template], form: forms[items[template]] },
     { 'idempotency-key': randomUUID() },
   );
   const caseNo = filed.body.caseNo;
@@ -253,7 +257,7 @@ const filed = await call(
   'POST',
   '/api/halls/qiaocheng/cases',
   applicant,
-  { itemCode: items.simple },
+  { itemCode: items.simple, form: forms[items.simple] },
   { 'idempotency-key': randomUUID() },
 );
 const progressUrl = url(

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exampleForm } from '#domain/forms.ts';
 import { population } from '#infra/seed/registries.ts';
 import { call, eventually, login } from '../support/client.ts';
 
@@ -27,6 +28,8 @@ let supervisor: string;
 const tokens = new Map<string, string>();
 /** One item code of the pilot hall for each process template. */
 const itemFor: Record<string, string> = {};
+/** A filled application form each of those items accepts. */
+const formFor: Record<string, Record<string, string | boolean>> = {};
 
 async function staffToken(dept: string, post: string): Promise<string> {
   const account = accounts.find(
@@ -55,6 +58,7 @@ beforeAll(async () => {
       // Short promised limits keep the dev clock's jumps small.
       if (wanted.has(template) && guide.item.promisedDays <= 15) {
         itemFor[template] = it.code;
+        formFor[it.code] = exampleForm(guide.applicationForm, { phone: '13800000001' });
         wanted.delete(template);
       }
     }
@@ -72,7 +76,7 @@ beforeAll(async () => {
 async function file(template: string): Promise<{ caseNo: string; queryCode: string }> {
   const res = await call('POST', api('/cases'), {
     token: applicant,
-    body: { itemCode: itemFor[template], form: { 联系电话: '13800000001' } },
+    body: { itemCode: itemFor[template], form: formFor[itemFor[template]] },
     headers: { 'idempotency-key': randomUUID() },
   });
   expect(res.status).toBe(201);
@@ -157,7 +161,7 @@ describe('the templates, start to end', () => {
     expect(progress.body).toMatchObject({
       status: 'delivered',
       currentStep: '已办结',
-      result: { outcome: '准予' },
+      result: { outcome: 'approved', outcomeName: '准予' },
     });
   });
 
@@ -300,6 +304,18 @@ describe('time limits and e-supervision (dev clock)', () => {
     );
     expect(await severities()).toEqual(['case-red', 'case-yellow', 'step-red', 'step-yellow']);
     await smsFor(caseNo, '电子监察红牌超期');
+    // Each alert went to the hall's supervisors' topic: locally, the dev page's inbox.
+    const inbox = await eventually(async () => {
+      const messages = (await call('GET', '/api/dev/inbox')).body.messages as any[];
+      const mine = messages.filter((m) => m.body?.caseNo === caseNo);
+      return mine.length === 4 ? mine : undefined;
+    }, 'four alerts in the supervisors’ inbox');
+    expect(inbox.map((m) => `${m.body.scope}-${m.attributes.severity}`).sort()).toEqual(await severities());
+    for (const m of inbox) {
+      expect(m.topicArn).toMatch(new RegExp(`:hall-${HALL}-alerts$`));
+      expect(m.subject).toBe(m.attributes.severity === 'red' ? '电子监察：红牌超期' : '电子监察：黄牌预警');
+      expect(m.body).toMatchObject({ hall: HALL, dept: t.dept, severity: m.attributes.severity });
+    }
     const staff = await staffToken(t.dept, t.post);
     const queue = await call('GET', api('/tasks'), { token: staff });
     expect(queue.body.tasks.find((q: any) => q.caseNo === caseNo)).toMatchObject({ mark: 'red' });
@@ -335,7 +351,7 @@ describe('filing for someone else', () => {
     const filing = (forPerson: string) =>
       call('POST', api('/cases'), {
         token: agent,
-        body: { itemCode: itemFor.simple, forPerson },
+        body: { itemCode: itemFor.simple, forPerson, form: formFor[itemFor.simple] },
         headers: { 'idempotency-key': randomUUID() },
       });
     expect((await filing('demo-zhangsan')).status).toBe(403);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { exampleForm } from '#domain/forms.ts';
 import { type LocalCloud, startCloud } from '#infra/local/cloud.ts';
 import { TEST_CLOCK_START } from '../support/global-setup.ts';
 
@@ -62,16 +63,20 @@ it('a waiting case completes after a restart, and its timers still fire', async 
   const items = (await json('GET', `/api/items?hallId=qiaocheng&deptCode=${acceptor.dept}&limit=50`)).body
     .items;
   let itemCode: string | undefined;
+  let form: Record<string, string | boolean> | undefined;
   for (const it of items) {
     const guide = (await json('GET', `/api/items/${encodeURIComponent(it.code)}`)).body;
-    if (guide.processTemplate?.id === 'simple') itemCode = it.code;
+    if (guide.processTemplate?.id === 'simple') {
+      itemCode = it.code;
+      form = exampleForm(guide.applicationForm);
+    }
     if (itemCode) break;
   }
   const filed = await json(
     'POST',
     '/api/halls/qiaocheng/cases',
     applicant,
-    { itemCode },
+    { itemCode, form },
     { 'idempotency-key': randomUUID() },
   );
   expect(filed.status).toBe(201);

@@ -4,12 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exampleForm } from '#domain/forms.ts';
 import { call, eventually, login } from '../support/client.ts';
 
 const HALL = 'qiaocheng';
 let applicant: string;
 let staff: { accept: string; decide: string };
 let itemCode: string;
+/** A filled application form the item's definition accepts. */
+let validForm: Record<string, string | boolean>;
 
 beforeAll(async () => {
   applicant = await login('zhangsan');
@@ -28,17 +31,14 @@ beforeAll(async () => {
     const guide = await call('GET', `/api/items/${encodeURIComponent(it.code)}`);
     if (guide.body.processTemplate?.id === 'simple') {
       itemCode = it.code;
+      validForm = exampleForm(guide.body.applicationForm, { address: '谯城区汤陵街道' });
       break;
     }
   }
   expect(itemCode).toBeDefined();
 });
 
-function file(
-  token: string | undefined,
-  key: string,
-  body: unknown = { itemCode, form: { 联系地址: '谯城区汤陵街道' } },
-) {
+function file(token: string | undefined, key: string, body: unknown = { itemCode, form: validForm }) {
   return call('POST', `/api/halls/${HALL}/cases`, { token, body, headers: { 'idempotency-key': key } });
 }
 
@@ -147,7 +147,10 @@ describe('a case walks through every layer', () => {
   it('refuses a reused idempotency key with a different body', async () => {
     const key = randomUUID();
     expect((await file(applicant, key)).status).toBe(201);
-    const other = await file(applicant, key, { itemCode, form: { 联系地址: '别处' } });
+    const other = await file(applicant, key, {
+      itemCode,
+      form: { ...validForm, address: '谯城区别处路 2 号' },
+    });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { beijingDate } from '#domain/time.ts';
 import {
-  beijingDate,
   chainEvent,
   formatCaseNo,
   GENESIS_HASH,

@@ -6,15 +6,20 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ensureTables,
+  type LocalDynamo,
+  localCredentials,
+  startDynamo,
+} from '@online-hall/local-cloud/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateMobile } from '#domain/ids.ts';
 import { postMembershipItem, postMemberships, staffPhones } from '#functions/identity/directory.ts';
 import { type Account, withRoles } from '#functions/identity/model.ts';
 import { AccountStore, ConflictError } from '#functions/identity/store.ts';
-import { ensureTables, type LocalDynamo, localCredentials, startDynamo } from '#infra/local/dynamodb.ts';
 import { demoRecord, seedIdentity } from '#infra/local/oidc/seed.ts';
 import { platformResources } from '#infra/resources.ts';
 import { demoAccounts } from '#infra/seed/accounts.ts';
-import { validateMobile } from '#lib/ids.ts';
 
 const TABLE = 'accounts-directory-test';
 let local: LocalDynamo;

@@ -18,7 +18,7 @@ import {
   validatePersonName,
   validateResidentId,
   validateUscc,
-} from '#lib/ids.ts';
+} from '#domain/ids.ts';
 
 const VALID_IDS = ['11010519491231002X', '440524188001010014', '341602199001011234'];
 const VALID_USCC = ['91350100M000100Y43', '91110108551385082Q'];

@@ -1,6 +1,5 @@
 /** The lifecycle rules, walked step by step with the real working-day calendar. */
 import { describe, expect, it } from 'vitest';
-import { calendar } from '#functions/lifecycle/calendar.ts';
 import {
   type ActionId,
   type ActionInput,
@@ -11,9 +10,11 @@ import {
   initialState,
   openTasks,
   type PlanStep,
+  statusOf,
   supervise,
   timerIsCurrent,
-} from '#functions/lifecycle/process.ts';
+} from '#domain/process.ts';
+import { calendar } from '#functions/cases/deadlines.ts';
 
 const config = { yellow: { days: 1, fraction: 0.2 }, prereviewDays: 5 };
 const step = (id: string, post: string, limitDays: number, depts = ['d1']): PlanStep => ({
@@ -64,7 +65,7 @@ describe('the standard path', () => {
       s = r.state;
     }
     expect(types).toEqual(['网上预受理', '受理', '审批（处理）', '办结', '领取登记']);
-    expect(s.status).toBe('delivered');
+    expect(statusOf(s)).toBe('delivered');
     expect(openTasks(s)).toEqual([]);
   });
 
@@ -80,11 +81,11 @@ describe('the standard path', () => {
     const task = openTasks(s)[0].id;
     expect(applyAction(s, 'refuse', {}, staff(), '2026-03-02T02:00:00Z', task)).toMatchObject({
       ok: false,
-      status: 422,
       code: 'REASON_REQUIRED',
+      field: 'reason',
     });
     const refused = act(s, 'refuse', { reason: '不属于本机关职权范围' });
-    expect(refused.state.status).toBe('refused');
+    expect(statusOf(refused.state)).toBe('refused');
     expect(refused.events[0]).toMatchObject({ type: '受理', outcome: '不予受理' });
     let t = act(act(s, 'accept').state, 'pass').state;
     const denied = act(t, 'deny', { reason: '不符合法定条件' });
@@ -98,11 +99,11 @@ describe('the standard path', () => {
     const task = openTasks(s)[0].id;
     expect(applyAction(s, 'approve', {}, staff(), '2026-03-02T02:00:00Z', task)).toMatchObject({
       ok: false,
-      status: 409,
+      code: 'ACTION_NOT_ALLOWED',
     });
     expect(applyAction(s, 'accept', {}, applicant, '2026-03-02T02:00:00Z')).toMatchObject({
       ok: false,
-      status: 403,
+      code: 'FORBIDDEN',
     });
     expect(applyAction(s, 'deem-accept', {}, staff(), '2026-03-02T02:00:00Z')).toMatchObject({ ok: false });
   });
@@ -115,7 +116,7 @@ describe('corrections (补交告知)', () => {
     let r = act(s, 'correct', { items: ['户口簿复印件', '近期照片'] }, '2026-03-02T02:00:00Z');
     expect(r.events[0].note).toBe('请补交：户口簿复印件；近期照片');
     s = r.state;
-    expect(s.status).toBe('correcting');
+    expect(statusOf(s)).toBe('correcting');
     expect(openTasks(s)).toEqual([expect.objectContaining({ id: 'supplement', kind: 'applicant' })]);
     expect(supervise(s, '2026-03-03T02:00:00Z', calendar, config).timers).toEqual({});
     r = act(s, 'supplement', { note: '已上传' }, '2026-03-04T02:00:00Z', applicant);
@@ -138,7 +139,7 @@ describe('special procedures (特别程序)', () => {
     );
     const before = supervise(s, '2026-03-03T02:00:00Z', calendar, config).deadlines.case!;
     s = act(s, 'special-start', { special: { type: '检验', expectedDays: 3 } }, '2026-03-03T00:00:00Z').state;
-    expect(s.status).toBe('special');
+    expect(statusOf(s)).toBe('special');
     expect(supervise(s, '2026-03-04T00:00:00Z', calendar, config).timers).toEqual({});
     // Beijing 2026-03-03 08:00 → 2026-03-05 08:00: two whole working days stood still.
     s = act(s, 'special-result', { result: '检验合格' }, '2026-03-05T00:00:00Z').state;
@@ -168,12 +169,12 @@ describe('joint (联办) steps', () => {
 describe('withdrawal and deemed acceptance', () => {
   it('lets the applicant withdraw before the decision, answering every open task', () => {
     const r = act(filed(), 'withdraw', { reason: '不再需要' }, undefined, applicant);
-    expect(r.state.status).toBe('withdrawn');
+    expect(statusOf(r.state)).toBe('withdrawn');
     expect(r.answered).toEqual([{ taskId: 'accept#d1', output: { decision: 'withdrawn' } }]);
     const decided = act(act(act(filed(), 'accept').state, 'pass').state, 'approve').state;
     expect(applyAction(decided, 'withdraw', {}, applicant, '2026-03-09T00:00:00Z')).toMatchObject({
       ok: false,
-      status: 409,
+      code: 'ACTION_NOT_ALLOWED',
     });
   });
 
@@ -226,5 +227,24 @@ describe('deadlines and timers', () => {
   it('has no timers once the case is decided', () => {
     const s = act(act(act(filed(), 'accept').state, 'pass').state, 'approve').state;
     expect(supervise(s, '2026-03-05T00:00:00Z', calendar, config).timers).toEqual({});
+  });
+});
+
+describe('deadlines across the year end', () => {
+  it('computes a deadline in a year without an official schedule, and marks it provisional', () => {
+    const december = initialState({
+      plan: standard,
+      deptCode: 'd1',
+      promisedDays: 20,
+      filedAt: '2026-12-14T01:00:00.000Z',
+    });
+    const accepted = act(december, 'accept', {}, '2026-12-14T02:00:00.000Z').state;
+    const { deadlines, timers } = supervise(accepted, '2026-12-14T02:00:00.000Z', calendar, config);
+    expect(deadlines.case! > '2027-01-01').toBe(true);
+    expect(deadlines.provisional).toBe(true);
+    expect(timers['case-red']?.fireAt).toBe(deadlines.case);
+    // A deadline inside the official year is not provisional.
+    const march = supervise(act(filed(), 'accept').state, '2026-03-02T02:00:00.000Z', calendar, config);
+    expect(march.deadlines.provisional).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { type FormEvent, useId, useState } from 'react';
 import { authJson } from '../lib/auth.ts';
-import { ALERT_STATUS_WORDS, type AlertView, formatDeadline, formatTime, SCOPE_WORDS } from '../lib/cases.ts';
+import { ALERT_STATUS_NAMES, type AlertView, formatDeadline, formatTime, SCOPE_NAMES } from '../lib/cases.ts';
 import { routes } from '../lib/routes.ts';
 import styles from './Case.module.css';
 import { AlertSeverity } from './CaseParts.tsx';
@@ -37,7 +37,7 @@ export function AlertList({
         <li key={`${a.caseNo}/${a.alertId}`} className={styles.alert} data-testid="alert">
           <p className={styles.alertHead}>
             <AlertSeverity severity={a.severity} />
-            <strong>{ALERT_STATUS_WORDS[a.status] ?? a.status}</strong>
+            <strong>{ALERT_STATUS_NAMES[a.status] ?? a.status}</strong>
           </p>
           {showCase && (
             <p>
@@ -50,7 +50,7 @@ export function AlertList({
           <p>{a.note}</p>
           <dl className={styles.facts}>
             <dt>类别</dt>
-            <dd>{SCOPE_WORDS[a.scope] ?? a.scope}</dd>
+            <dd>{SCOPE_NAMES[a.scope] ?? a.scope}</dd>
             <dt>责任部门</dt>
             <dd>
               {deptNames[a.dept] ?? a.dept} · {a.post}岗

@@ -4,51 +4,28 @@ import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../lib/api.ts';
 import { authJson } from '../lib/auth.ts';
 import {
-  ACTION_INPUTS,
+  ACTIONS,
   type ActionDraft,
-  type ActionInputKind,
+  type ActionId,
   actionBody,
   actionLabel,
   type CaseDetail,
   type CaseTaskView,
   DELIVERY_METHODS,
   EMPTY_DRAFT,
+  EXPECTED_DAYS,
+  type FieldKind,
+  type FieldSpec,
+  fieldOfCode,
   formatTime,
+  MAX_ITEM_LENGTH,
+  MAX_ITEMS,
   SPECIAL_TYPES,
-  WEIGHTY_ACTIONS,
 } from '../lib/cases.ts';
 import styles from './Case.module.css';
 
-/** Field labels per action (what the person is asked for in that decision). */
-const LABELS: Record<string, Partial<Record<ActionInputKind, string>>> = {
-  prereview: { note: '预审意见（选填）' },
-  accept: { note: '受理意见（选填）' },
-  'accept-supplement': { note: '补交材料核验意见（选填）' },
-  refuse: { reason: '不予受理的理由（必填，将告知申请人）' },
-  pass: { note: '审查意见（选填）' },
-  'special-start': { reason: '说明（选填）' },
-  'special-result': { result: '特别程序结果（必填）' },
-  approve: { result: '准予内容（选填，如证照名称和编号）' },
-  deny: {
-    reason: '不予许可的理由（必填，将告知申请人）',
-    remedy: '救济途径（选填，不填则告知申请行政复议或提起行政诉讼的权利和期限）',
-  },
-  deliver: { note: '备注（选填，如邮寄单号）' },
-  supplement: { note: '补交说明（选填）' },
-  withdraw: { reason: '撤回原因（选填）' },
-};
-
-/** Error codes of the API that belong to one field. */
-const FIELD_OF_CODE: Record<string, ActionInputKind> = {
-  REASON_REQUIRED: 'reason',
-  ITEMS_REQUIRED: 'items',
-  SPECIAL_REQUIRED: 'special',
-  RESULT_REQUIRED: 'result',
-  METHOD_REQUIRED: 'method',
-};
-
 type Problem =
-  | { kind: 'field'; field: ActionInputKind; message: string }
+  | { kind: 'field'; field: FieldKind; message: string }
   | { kind: 'conflict'; message: string }
   | { kind: 'general'; message: string };
 
@@ -107,20 +84,20 @@ function TaskActions({
   onReload,
 }: {
   task?: CaseTaskView;
-  actions: string[];
+  actions: ActionId[];
   detail: CaseDetail;
   hallId: string;
   onActed: (message: string) => void;
   onReload: () => void;
 }) {
   const id = useId();
-  const [action, setAction] = useState<string>(actions.length === 1 ? actions[0] : '');
+  const [action, setAction] = useState<ActionId | ''>(actions.length === 1 ? actions[0] : '');
   const [draft, setDraft] = useState<ActionDraft>(EMPTY_DRAFT);
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const ready = !task || task.ready;
   const set = (patch: Partial<ActionDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const fieldError = (f: ActionInputKind) =>
+  const fieldError = (f: FieldKind) =>
     problem?.kind === 'field' && problem.field === f ? problem.message : undefined;
 
   async function submit(e: FormEvent) {
@@ -146,8 +123,9 @@ function TaskActions({
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
       const status = err instanceof ApiError ? err.status : 0;
-      if (code && FIELD_OF_CODE[code]) {
-        setProblem({ kind: 'field', field: FIELD_OF_CODE[code], message: (err as Error).message });
+      const field = code ? fieldOfCode(action, code) : undefined;
+      if (field) {
+        setProblem({ kind: 'field', field, message: (err as Error).message });
       } else if (status === 409) {
         setProblem({
           kind: 'conflict',
@@ -166,8 +144,7 @@ function TaskActions({
     }
   }
 
-  const inputs = action ? (ACTION_INPUTS[action] ?? []) : [];
-  const label = (k: ActionInputKind) => LABELS[action]?.[k] ?? '';
+  const fields: readonly FieldSpec[] = action ? ACTIONS[action].fields : [];
 
   return (
     <form className={styles.task} onSubmit={submit} noValidate data-testid="task-actions">
@@ -207,7 +184,7 @@ function TaskActions({
         </p>
       )}
 
-      {inputs.map(({ kind }) => {
+      {fields.map(({ kind, label }) => {
         const fid = `${id}-${kind}`;
         const err = fieldError(kind);
         const errId = `${fid}-err`;
@@ -224,7 +201,7 @@ function TaskActions({
           case 'remedy':
             return (
               <div key={kind} className={styles.field}>
-                <label htmlFor={fid}>{label(kind)}</label>
+                <label htmlFor={fid}>{label}</label>
                 <textarea
                   id={fid}
                   value={draft[kind]}
@@ -243,7 +220,7 @@ function TaskActions({
                 className={styles.fieldset}
                 aria-describedby={`${fid}-hint ${described ?? ''}`}
               >
-                <legend className={styles.legend}>需要补正的材料（一次性告知，逐项填写）</legend>
+                <legend className={styles.legend}>{label}</legend>
                 <p id={`${fid}-hint`} className={styles.hint}>
                   请把缺少或需更正的材料全部列出，申请人补交后不应再次告知。
                 </p>
@@ -252,7 +229,7 @@ function TaskActions({
                     <input
                       id={i === 0 ? fid : undefined}
                       value={row.text}
-                      maxLength={200}
+                      maxLength={MAX_ITEM_LENGTH}
                       aria-label={`需补正的材料 ${i + 1}`}
                       placeholder={`第 ${i + 1} 项：材料名称及需补正的内容`}
                       aria-invalid={err && !row.text.trim() ? true : undefined}
@@ -276,7 +253,7 @@ function TaskActions({
                     )}
                   </div>
                 ))}
-                {draft.items.length < 50 && (
+                {draft.items.length < MAX_ITEMS && (
                   <button
                     type="button"
                     className="button button-secondary"
@@ -298,7 +275,7 @@ function TaskActions({
           case 'special':
             return (
               <fieldset key={kind} className={styles.fieldset}>
-                <legend className={styles.legend}>特别程序（所需时间不计入办理时限，将告知申请人）</legend>
+                <legend className={styles.legend}>{label}</legend>
                 <div className={styles.field}>
                   <label htmlFor={fid}>种类</label>
                   <select
@@ -322,8 +299,8 @@ function TaskActions({
                     id={`${fid}-days`}
                     type="number"
                     inputMode="numeric"
-                    min={1}
-                    max={365}
+                    min={EXPECTED_DAYS.min}
+                    max={EXPECTED_DAYS.max}
                     value={draft.expectedDays}
                     onChange={(e) => set({ expectedDays: e.target.value })}
                     aria-describedby={described}
@@ -335,7 +312,7 @@ function TaskActions({
           case 'method':
             return (
               <fieldset key={kind} className={styles.fieldset} aria-describedby={described}>
-                <legend className={styles.legend}>领取方式</legend>
+                <legend className={styles.legend}>{label}</legend>
                 <div className={styles.choices}>
                   {DELIVERY_METHODS.map((m, i) => (
                     <label key={m} className={styles.choice}>
@@ -375,7 +352,7 @@ function TaskActions({
         <div className={styles.buttons}>
           <button
             type="submit"
-            className={`button ${WEIGHTY_ACTIONS.has(action) ? styles.danger : ''}`}
+            className={`button ${'weighty' in ACTIONS[action] ? styles.danger : ''}`}
             disabled={busy || !ready}
           >
             {busy ? '正在提交…' : `确认${actionLabel(action, task)}`}

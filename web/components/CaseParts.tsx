@@ -5,15 +5,15 @@
 import {
   type AlertView,
   type CaseEventView,
-  type CaseStep,
+  type CaseStepView,
   formatDays,
   formatDeadline,
   formatTime,
-  LEVEL_WORDS,
-  MARK_WORDS,
+  levelName,
+  MARK_NAMES,
   type Mark,
   type ProgressView,
-  SEVERITY_WORDS,
+  SEVERITY_NAMES,
 } from '../lib/cases.ts';
 import styles from './Case.module.css';
 
@@ -23,7 +23,7 @@ export function CaseMark({ mark }: { mark?: Mark }) {
   return (
     <span className={`${styles.mark} ${mark === 'red' ? styles.markRed : styles.markYellow}`}>
       <span aria-hidden="true">{mark === 'red' ? '✕' : '⚠'}</span>
-      {MARK_WORDS[mark]}
+      {MARK_NAMES[mark]}
     </span>
   );
 }
@@ -34,19 +34,19 @@ export function AlertSeverity({ severity }: { severity: AlertView['severity'] })
   return (
     <span className={`${styles.mark} ${cls}`}>
       <span aria-hidden="true">{severity === 'red' ? '✕' : severity === 'yellow' ? '⚠' : '!'}</span>
-      {SEVERITY_WORDS[severity] ?? severity}
+      {SEVERITY_NAMES[severity] ?? severity}
     </span>
   );
 }
 
-const STEP_STATE_WORDS: Record<CaseStep['state'], string> = {
+const STEP_STATE_WORDS: Record<CaseStepView['state'], string> = {
   done: '已完成',
   current: '办理中',
   todo: '未开始',
 };
 
 /** The plan: each step with its post, level and limit; the state in words and a symbol. */
-export function CaseSteps({ steps, closed }: { steps: CaseStep[]; closed?: boolean }) {
+export function CaseSteps({ steps, closed }: { steps: CaseStepView[]; closed?: boolean }) {
   return (
     <ol className={styles.steps} data-testid="case-steps">
       {steps.map((s, i) => {
@@ -64,7 +64,7 @@ export function CaseSteps({ steps, closed }: { steps: CaseStep[]; closed?: boole
             <span className={styles.stepName}>{s.name}</span>
             <span className={styles.stepState}>（{STEP_STATE_WORDS[state]}）</span>
             <span className={styles.stepSub}>
-              {s.post}岗{LEVEL_WORDS[s.level] ? ` · ${LEVEL_WORDS[s.level]}` : ''} ·{' '}
+              {s.post}岗{levelName(s.level) ? ` · ${levelName(s.level)}` : ''} ·{' '}
               {s.limitDays === 0 ? '当场办理' : `时限 ${s.limitDays} 个工作日`}
             </span>
           </li>
@@ -98,15 +98,19 @@ export function CaseTimeline({ events }: { events: CaseEventView[] }) {
   );
 }
 
-/** A deadline in words with the exact ISO instant under it, so anyone can check it. */
-function Deadline({ iso }: { iso: string }) {
+/** A deadline in words (the exact instant stays in `dateTime` for machines), marked 暂定 when provisional. */
+export function Deadline({ iso, provisional }: { iso: string; provisional?: boolean }) {
   return (
     <>
       <time dateTime={iso}>{formatDeadline(iso)}</time>
-      <span className={styles.iso}>{iso}</span>
+      {provisional && <span className={styles.provisional}>（暂定）</span>}
     </>
   );
 }
+
+/** Why a deadline is 暂定, in words a clerk and an applicant understand. */
+export const PROVISIONAL_NOTE =
+  '期限涉及的年份国务院尚未公布节假日安排，暂按法定节假日计算；公布后系统自动重新计算。';
 
 const ENDED = new Set(['refused', 'denied', 'withdrawn', 'delivered', 'approved']);
 
@@ -131,7 +135,7 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
         <>
           <dt>办结期限</dt>
           <dd>
-            <Deadline iso={view.deadline} />
+            <Deadline iso={view.deadline} provisional={view.provisional} />
           </dd>
         </>
       )}
@@ -139,7 +143,7 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
         <>
           <dt>本环节期限</dt>
           <dd>
-            <Deadline iso={view.stepDeadline} />
+            <Deadline iso={view.stepDeadline} provisional={view.provisional} />
           </dd>
         </>
       )}
@@ -147,9 +151,15 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
         <>
           <dt>受理期限</dt>
           <dd>
-            <Deadline iso={view.deemedAcceptanceAt} />
+            <Deadline iso={view.deemedAcceptanceAt} provisional={view.provisional} />
             <span className={styles.hint}>逾期未作出受理决定的，自收到申请材料之日起视为受理</span>
           </dd>
+        </>
+      )}
+      {view.provisional && !ended && (
+        <>
+          <dt>暂定期限</dt>
+          <dd data-testid="provisional-note">{PROVISIONAL_NOTE}</dd>
         </>
       )}
       <dt>暂停计时</dt>
@@ -171,20 +181,18 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
   );
 }
 
-const OK_OUTCOMES = new Set(['准予']);
-
 /** The result (准予, or 不予 / 不予受理 with reasons and the remedy) and the delivery. */
 export function CaseResult({ view }: { view: ProgressView }) {
   const r = view.result;
   if (!r && !view.delivery) return null;
-  const ok = r ? OK_OUTCOMES.has(r.outcome) : true;
+  const ok = r ? r.outcome === 'approved' : true;
   return (
     <div className={styles.result} data-outcome={ok ? 'ok' : 'no'} data-testid="case-result">
       {r && (
         <>
           <p className={styles.resultTitle}>
             <span aria-hidden="true">{ok ? '✓ ' : '✕ '}</span>
-            办理结果：{r.outcome === '不予' ? '不予许可' : r.outcome}
+            办理结果：{r.outcomeName}
             {r.at ? <span className={styles.resultTime}>（{formatTime(r.at)}）</span> : null}
           </p>
           {r.text && <p>{r.text}</p>}

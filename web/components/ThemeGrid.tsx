@@ -4,7 +4,7 @@ import { ENTERPRISE_THEMES, PERSON_THEMES, searchHref } from '../lib/catalogue.t
 import styles from './catalogue.module.css';
 
 /**
- * Life-event themes (DOMAIN.md §2) as tiles; each opens the search filtered to that theme and
+ * Life-event themes (functions/domain/DOMAIN.md §2) as tiles; each opens the search filtered to that theme and
  * audience (and hall, when one is chosen). Plain links: they work without JavaScript and open in
  * a new tab like any link.
  */

@@ -9,8 +9,10 @@
  * What keeps a token from a script is having no third-party script at all; the refresh token rotates
  * at every use and dies with the provider session at logout.
  */
+
 import * as oauth from 'oauth4webapi';
 import { useSyncExternalStore } from 'react';
+import { landingPath } from '../../functions/domain/roles.ts';
 import { ApiError } from './api.ts';
 
 const KEY = 'bozhou.auth';
@@ -257,13 +259,8 @@ export async function authJson<T>(path: string, init: { method?: string; body?: 
   return body as T;
 }
 
-/** Where a role lands after signing in (the same rule as functions/lib/policy.ts landingPath). */
-export function landingFor(roles: string[] = []): string {
-  if (roles.includes('staff')) return '/staff/';
-  if (roles.includes('supervisor')) return '/supervise/';
-  if (roles.includes('agent')) return '/agent/';
-  return '/account/';
-}
+/** Where a role lands after signing in: the one rule (functions/domain/roles.ts). */
+export const landingFor = (roles: string[] = []): string => landingPath(roles);
 
 /** The current session, re-rendering on sign-in, refresh and sign-out. */
 export function useSession(): Session | undefined {

@@ -3,34 +3,27 @@
  * /api/suggest and /api/departments, the theme and level lists, and the mapping between the search
  * page's URL and the API query. Pure (no React), so pages and tests share one reading.
  *
- * The theme lists come from functions/catalogue/vocabulary.ts (no zod), so portal and catalogue agree.
+ * The theme lists come from functions/domain/vocabulary.ts (no zod), so portal and catalogue agree.
  */
 
 import {
   ENTERPRISE_THEMES,
   LEVEL_NAMES,
+  LEVEL_SHORT,
   LEVELS,
   type Level,
   PERSON_THEMES,
-} from '../../functions/catalogue/vocabulary.ts';
+} from '../../functions/domain/vocabulary.ts';
 import type { Audience, ItemSummary } from './api.ts';
 
-export { ENTERPRISE_THEMES, LEVEL_NAMES, LEVELS, type Level, PERSON_THEMES };
+export { ENTERPRISE_THEMES, LEVEL_NAMES, LEVEL_SHORT, LEVELS, type Level, PERSON_THEMES };
 
 const ALL_THEMES = new Set<string>([...PERSON_THEMES, ...ENTERPRISE_THEMES]);
-
-/** Short words for filters and badges (市级/县级/乡镇/村), as people say them. */
-export const LEVEL_WORDS: Record<Level, string> = {
-  city: '市级',
-  county: '县级',
-  town: '乡镇',
-  village: '村',
-};
 
 export const AUDIENCE_WORDS: Record<Audience, string> = { person: '个人', enterprise: '企业' };
 
 export function levelWord(level: string | undefined): string {
-  return (LEVEL_WORDS as Record<string, string>)[level ?? ''] ?? '';
+  return (LEVEL_SHORT as Record<string, string>)[level ?? ''] ?? '';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ export function LoginStart() {
         </button>{' '}
         <Link href="/register/" className="button button-secondary">
           注册个人账号
+        </Link>{' '}
+        <Link href="/account/reset/" className="button button-secondary">
+          忘记密码
         </Link>
       </p>
     </div>

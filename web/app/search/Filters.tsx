@@ -10,7 +10,7 @@ import {
   type DepartmentRow,
   ENTERPRISE_THEMES,
   FILTER_KEYS,
-  LEVEL_WORDS,
+  LEVEL_SHORT,
   LEVELS,
   type Level,
   PERSON_THEMES,
@@ -85,7 +85,7 @@ export function Filters({ state, go }: { state: SearchState; go: Go }) {
           state={state}
           options={[
             { label: '不限', value: undefined },
-            ...LEVELS.map((l) => ({ label: LEVEL_WORDS[l], value: l })),
+            ...LEVELS.map((l) => ({ label: LEVEL_SHORT[l], value: l })),
           ]}
           current={state.level}
           href={(level) => searchHref({ ...state, level: level as Level | undefined, page: 1 })}
@@ -291,7 +291,7 @@ function ActiveFilters({ state, depts }: { state: SearchState; depts: Depts }) {
     const name = depts.status === 'ready' ? depts.list.find((d) => d.code === state.dept)?.name : undefined;
     on.push({ key: 'dept', label: name ?? '指定部门', href: without('dept') });
   }
-  if (state.level) on.push({ key: 'level', label: LEVEL_WORDS[state.level], href: without('level') });
+  if (state.level) on.push({ key: 'level', label: LEVEL_SHORT[state.level], href: without('level') });
   if (state.depth) on.push({ key: 'depth', label: formatDepth(state.depth), href: without('depth') });
   if (on.length === 0) return null;
   return (

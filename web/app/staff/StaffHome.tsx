@@ -5,11 +5,11 @@ import { AlertList } from '../../components/AlertList.tsx';
 import styles from '../../components/Case.module.css';
 import { useAuthApi, useDeptNames } from '../../components/CaseData.ts';
 import { CaseGate } from '../../components/CaseGate.tsx';
-import { CaseMark } from '../../components/CaseParts.tsx';
+import { CaseMark, Deadline } from '../../components/CaseParts.tsx';
 import { useHalls } from '../../components/HallContext.tsx';
 import { Empty, LoadError, Loading } from '../../components/Status.tsx';
 import type { Session } from '../../lib/auth.ts';
-import { type AlertView, formatDeadline, formatTime, type QueueTask } from '../../lib/cases.ts';
+import { type AlertView, formatTime, type QueueTask } from '../../lib/cases.ts';
 import { routes } from '../../lib/routes.ts';
 
 export function StaffHome() {
@@ -116,7 +116,7 @@ function Workbench({ session }: { session: Session }) {
                       <dd>{formatTime(t.waitingSince)}</dd>
                       <dt>环节期限</dt>
                       <dd>
-                        <time dateTime={t.deadline}>{formatDeadline(t.deadline)}</time>
+                        {t.deadline ? <Deadline iso={t.deadline} provisional={t.provisional} /> : '—'}
                         {t.mark && (
                           <span className="visually-hidden">
                             （{t.mark === 'red' ? '已超期' : '临近期限'}）
@@ -127,7 +127,7 @@ function Workbench({ session }: { session: Session }) {
                         <>
                           <dt>办结期限</dt>
                           <dd>
-                            <time dateTime={t.caseDeadline}>{formatDeadline(t.caseDeadline)}</time>
+                            <Deadline iso={t.caseDeadline} provisional={t.provisional} />
                           </dd>
                         </>
                       )}

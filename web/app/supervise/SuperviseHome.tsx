@@ -9,7 +9,7 @@ import { useHalls } from '../../components/HallContext.tsx';
 import { Empty, LoadError, Loading } from '../../components/Status.tsx';
 import { query } from '../../lib/api.ts';
 import type { Session } from '../../lib/auth.ts';
-import { ALERT_STATUS_WORDS, type AlertView, SEVERITY_WORDS } from '../../lib/cases.ts';
+import { ALERT_STATUS_NAMES, type AlertView, SEVERITY_NAMES } from '../../lib/cases.ts';
 import { routes } from '../../lib/routes.ts';
 
 export function SuperviseHome() {
@@ -55,7 +55,7 @@ function Alerts({ session }: { session: Session }) {
           <label htmlFor={sevId}>预警类别</label>
           <select id={sevId} value={severity} onChange={(e) => setSeverity(e.target.value)}>
             <option value="">全部</option>
-            {Object.entries(SEVERITY_WORDS).map(([k, v]) => (
+            {Object.entries(SEVERITY_NAMES).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
               </option>
@@ -66,7 +66,7 @@ function Alerts({ session }: { session: Session }) {
           <label htmlFor={statId}>督办状态</label>
           <select id={statId} value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">全部</option>
-            {Object.entries(ALERT_STATUS_WORDS).map(([k, v]) => (
+            {Object.entries(ALERT_STATUS_NAMES).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
               </option>
@@ -86,7 +86,7 @@ function Alerts({ session }: { session: Session }) {
             共 {alerts.length} 条
             {alerts.length > 0 &&
               `：${(['red', 'yellow', 'finding'] as const)
-                .map((s) => `${SEVERITY_WORDS[s]} ${alerts.filter((a) => a.severity === s).length}`)
+                .map((s) => `${SEVERITY_NAMES[s]} ${alerts.filter((a) => a.severity === s).length}`)
                 .join('，')}`}
           </p>
           {alerts.length === 0 ? (

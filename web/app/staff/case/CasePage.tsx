@@ -14,7 +14,9 @@ import { SITE_NAME } from '../../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../../components/Status.tsx';
 import type { Session } from '../../../lib/auth.ts';
 import { CASE_NO, type CaseDetail, formatDeadline, hallOfCase } from '../../../lib/cases.ts';
+import { formRows, type GuideWithForms } from '../../../lib/forms.ts';
 import { routes } from '../../../lib/routes.ts';
+import { useApi } from '../../../lib/useApi.ts';
 
 /** While a task waits for the state machine (not ready yet), look again this often, this many times. */
 const POLL_MS = 1500;
@@ -47,6 +49,10 @@ function CaseView({ caseNo, session }: { caseNo: string; session: Session }) {
     hall ? `/api/halls/${hall.id}/cases/${encodeURIComponent(caseNo)}` : null,
   );
   const deptNames = useDeptNames(hall?.id);
+  // The item's application form gives the stored answers their labels and order.
+  const itemCode = state.status === 'ready' ? state.data.itemCode : undefined;
+  const [guide] = useApi<GuideWithForms>(itemCode ? `/api/items/${encodeURIComponent(itemCode)}` : null);
+  const definition = guide.status === 'ready' ? guide.data.applicationForm : undefined;
   const [notice, setNotice] = useState<string>();
   const tries = useRef(0);
   const roles = session.claims.roles ?? [];
@@ -180,8 +186,8 @@ function CaseView({ caseNo, session }: { caseNo: string; session: Session }) {
                   <dd>{d.agent.name}</dd>
                 </>
               )}
-              {formEntries(d.form).map(([k, v]) => (
-                <FormRow key={k} name={k} value={String(v)} />
+              {formRows(definition, d.form).map((row) => (
+                <FormRow key={row.key} name={row.label} value={row.value} />
               ))}
             </dl>
             {Object.keys(d.form ?? {}).length === 0 && (
@@ -245,13 +251,6 @@ function CaseView({ caseNo, session }: { caseNo: string; session: Session }) {
       </div>
     </>
   );
-}
-
-/** The portal's own fields first, in the order the form asks them; the stored map has no order. */
-const FORM_ORDER = ['联系电话', '联系地址', '申请说明', '已备材料'];
-function formEntries(form: CaseDetail['form'] | undefined) {
-  const rank = (k: string) => (FORM_ORDER.includes(k) ? FORM_ORDER.indexOf(k) : FORM_ORDER.length);
-  return Object.entries(form ?? {}).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b, 'zh-CN'));
 }
 
 function FormRow({ name, value }: { name: string; value: string }) {

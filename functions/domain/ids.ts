@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { nowMs } from './clock.ts';
+import { beijingDate } from './time.ts';
 
 export type IdResult = { ok: true; value: string } | { ok: false; code: IdErrorCode; message: string };
 
@@ -56,7 +57,7 @@ export function residentIdCheckChar(first17: string): string {
 
 /** Today's date in Beijing as YYYYMMDD (birth dates are civil dates in China, whatever the server TZ). */
 function beijingToday(nowMillis: number): string {
-  return new Date(nowMillis + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  return beijingDate(nowMillis).replaceAll('-', '');
 }
 
 function isRealDate(y: number, m: number, d: number): boolean {

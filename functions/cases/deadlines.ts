@@ -1,0 +1,32 @@
+/**
+ * This deployment's deadlines: the pure rules (functions/domain/process.ts `supervise`) bound to
+ * the working-day calendar and the supervision thresholds of infra/config.
+ */
+
+import {
+  type CalendarOverrides,
+  CalendarRangeError,
+  createCalendar,
+  type WorkingCalendar,
+} from '#domain/calendar.ts';
+import { type CaseState, type SupervisionConfig, supervise } from '#domain/process.ts';
+import overridesFile from '#infra/config/calendar-overrides.json' with { type: 'json' };
+import supervisionConfig from '#infra/config/supervision.json' with { type: 'json' };
+import { logger } from '#lib/logger.ts';
+
+export const config: SupervisionConfig = supervisionConfig;
+
+/** The calendar of this deployment: the package's schedule plus infra/config/calendar-overrides.json. */
+export const calendar: WorkingCalendar = createCalendar(overridesFile as CalendarOverrides);
+
+/** Deadlines and timers of a state, or the reason they could not be computed. */
+export function supervision(state: CaseState, now: string) {
+  try {
+    return { ...supervise(state, now, calendar, config), supervisionError: undefined };
+  } catch (err) {
+    if (!(err instanceof CalendarRangeError)) throw err;
+    // The case goes on; the missing calendar year is an operator's to-do, flagged on the case.
+    logger.error('deadline unknown', { error: err.message });
+    return { deadlines: { pausedDays: 0 }, timers: {}, supervisionError: err.message };
+  }
+}

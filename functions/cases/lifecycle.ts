@@ -1,0 +1,33 @@
+/** The Lifecycle port on Step Functions: the case-lifecycle state machine of this hall. */
+import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { env, sfn } from '#lib/aws.ts';
+import { logger } from '#lib/logger.ts';
+import type { Lifecycle } from './ports.ts';
+
+export const stepFunctionsLifecycle: Lifecycle = {
+  async start(caseNo) {
+    // The execution name is the case number, so a retried filing never starts a second execution
+    // (a finished one answers ExecutionAlreadyExists, which means the same here).
+    try {
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: env('LIFECYCLE_STATE_MACHINE_ARN'),
+          name: caseNo,
+          input: JSON.stringify({ caseNo }),
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ExecutionAlreadyExists') throw err;
+    }
+  },
+
+  async answer(token, output) {
+    try {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name !== 'TaskTimedOut' && name !== 'TaskDoesNotExist' && name !== 'InvalidToken') throw err;
+      logger.warn('task token no longer awaited', { name });
+    }
+  },
+};

@@ -1,0 +1,319 @@
+/**
+ * The case-action catalogue: every action a case can take, once. Each entry says what it is called,
+ * who takes it, in which phases, and which inputs it asks for (with their Chinese labels, limits and
+ * refusal codes). Everything else is derived from it: the API body (a union keyed by `action`), the
+ * checks of the rules (process.ts), and the staff and applicant forms of the portal.
+ *
+ * Adding an action = one entry here + its rule in process.ts (`RULES`), which the compiler demands.
+ * Pure: the portal imports it, so it uses zod/mini (a few KiB), not zod.
+ */
+import * as z from 'zod/mini';
+import type { Phase } from './process.ts';
+import type { RefusalCode, RefusalInfo } from './refusal.ts';
+import { cleanTextProblem } from './text.ts';
+import { DELIVERY_METHODS, SPECIAL_TYPES } from './vocabulary.ts';
+
+/** The inputs an action can ask for; each has one shape and one editor in the portal. */
+export type FieldKind = 'note' | 'reason' | 'result' | 'remedy' | 'items' | 'special' | 'method';
+
+export interface FieldSpec {
+  kind: FieldKind;
+  /** What the person is asked for in this action. */
+  label: string;
+  /** Set when the action cannot be taken without it: the refusal then. */
+  required?: { code: RefusalCode; message: string };
+}
+
+export type ActorKind = 'staff' | 'applicant' | 'system';
+
+export interface ActionSpec {
+  label: string;
+  by: ActorKind;
+  /** Phases the action exists in; the rule may narrow it to certain steps. */
+  phases: readonly Phase[];
+  fields: readonly FieldSpec[];
+  /** Ends the case against the applicant (or by them): its button is drawn as a warning. */
+  weighty?: boolean;
+  /** Said when someone who is not `by` tries it. */
+  notYours?: string;
+  /** Said when the case is in another phase. */
+  notNow?: string;
+}
+
+const MAX_TEXT: Record<'note' | 'reason' | 'result' | 'remedy', number> = {
+  note: 1000,
+  reason: 1000,
+  result: 1000,
+  remedy: 500,
+};
+export const MAX_ITEMS = 50;
+export const MAX_ITEM_LENGTH = 200;
+export const EXPECTED_DAYS = { min: 1, max: 365 } as const;
+
+const note = (label: string): FieldSpec => ({ kind: 'note', label });
+const REASON_REQUIRED = (message: string) => ({ code: 'REASON_REQUIRED', message }) as const;
+
+/** In the order the console offers them. */
+export const ACTIONS = {
+  prereview: {
+    label: '网上预受理',
+    by: 'staff',
+    phases: ['work'],
+    fields: [note('预审意见（选填）')],
+  },
+  accept: {
+    label: '受理',
+    by: 'staff',
+    phases: ['work'],
+    fields: [note('受理意见（选填）')],
+  },
+  'accept-supplement': {
+    label: '补交受理',
+    by: 'staff',
+    phases: ['work'],
+    fields: [note('补交材料核验意见（选填）')],
+  },
+  pass: {
+    label: '审查通过',
+    by: 'staff',
+    phases: ['work'],
+    fields: [note('审查意见（选填）')],
+  },
+  approve: {
+    label: '准予（办结）',
+    by: 'staff',
+    phases: ['work'],
+    fields: [{ kind: 'result', label: '准予内容（选填，如证照名称和编号）' }],
+  },
+  refuse: {
+    label: '不予受理',
+    by: 'staff',
+    phases: ['work'],
+    weighty: true,
+    fields: [
+      {
+        kind: 'reason',
+        label: '不予受理的理由（必填，将告知申请人）',
+        required: REASON_REQUIRED('不予受理必须说明理由'),
+      },
+    ],
+  },
+  deny: {
+    label: '不予许可（办结）',
+    by: 'staff',
+    phases: ['work'],
+    weighty: true,
+    fields: [
+      {
+        kind: 'reason',
+        label: '不予许可的理由（必填，将告知申请人）',
+        required: REASON_REQUIRED('不予许可必须说明理由'),
+      },
+      { kind: 'remedy', label: '救济途径（选填，不填则告知申请行政复议或提起行政诉讼的权利和期限）' },
+    ],
+  },
+  correct: {
+    label: '一次性告知补正',
+    by: 'staff',
+    phases: ['work'],
+    fields: [
+      {
+        kind: 'items',
+        label: '需要补正的材料（一次性告知，逐项填写）',
+        required: { code: 'ITEMS_REQUIRED', message: '补交告知须一次性列明全部需要补正的材料' },
+      },
+    ],
+  },
+  'special-start': {
+    label: '启动特别程序',
+    by: 'staff',
+    phases: ['work'],
+    fields: [
+      {
+        kind: 'special',
+        label: '特别程序（所需时间不计入办理时限，将告知申请人）',
+        required: {
+          code: 'SPECIAL_REQUIRED',
+          message: `请说明特别程序的种类（${SPECIAL_TYPES.join('、')}）和预计所需时间`,
+        },
+      },
+      { kind: 'reason', label: '说明（选填）' },
+    ],
+  },
+  'special-result': {
+    label: '登记特别程序结果',
+    by: 'staff',
+    phases: ['special'],
+    fields: [
+      {
+        kind: 'result',
+        label: '特别程序结果（必填）',
+        required: { code: 'RESULT_REQUIRED', message: '请登记特别程序的结果' },
+      },
+    ],
+  },
+  deliver: {
+    label: '领取登记',
+    by: 'staff',
+    phases: ['delivery'],
+    fields: [
+      {
+        kind: 'method',
+        label: '领取方式',
+        required: { code: 'METHOD_REQUIRED', message: `请选择领取方式（${DELIVERY_METHODS.join('、')}）` },
+      },
+      note('备注（选填，如邮寄单号）'),
+    ],
+  },
+  supplement: {
+    label: '补交材料',
+    by: 'applicant',
+    phases: ['correction'],
+    fields: [note('补交说明（选填）')],
+    notYours: '补交材料由申请人提交',
+    notNow: '该办件目前不需要补交材料',
+  },
+  withdraw: {
+    label: '撤回申请',
+    by: 'applicant',
+    phases: ['work', 'correction', 'special'],
+    weighty: true,
+    fields: [{ kind: 'reason', label: '撤回原因（选填）' }],
+    notYours: '只有申请人可以撤回申请',
+    notNow: '已作出决定的办件不能撤回',
+  },
+  'deem-accept': {
+    label: '视为受理',
+    by: 'system',
+    phases: ['work'],
+    fields: [],
+    notNow: '该办件已不在受理环节',
+  },
+} as const satisfies Record<string, ActionSpec>;
+
+export type ActionId = keyof typeof ACTIONS;
+export const ACTION_IDS = Object.keys(ACTIONS) as ActionId[];
+
+/** Actions a client may request through the API (the system's own are taken by timers). */
+export const REQUESTABLE_ACTIONS = ACTION_IDS.filter((id) => ACTIONS[id].by !== 'system');
+
+export const actionSpec = (id: ActionId): ActionSpec => ACTIONS[id];
+
+/**
+ * The label of an action on a task: a 审查 step's pass reads 审查通过, any other step's (a joint
+ * department's review, a 决定 step) reads 同意.
+ */
+export function actionLabel(id: ActionId, step?: { name: string; post: string }): string {
+  if (id === 'pass' && step && step.name !== '审查' && step.post !== '审查') return '同意';
+  return ACTIONS[id].label;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+export interface ActionInput {
+  note?: string;
+  reason?: string;
+  result?: string;
+  remedy?: string;
+  /** 补交告知: every missing or incorrect item, at once. */
+  items?: string[];
+  special?: { type: string; expectedDays: number };
+  method?: string;
+}
+
+const cleanText = (max: number) =>
+  z.string().check(
+    z.maxLength(max, `不能超过 ${max} 个字`),
+    z.refine((v) => !cleanTextProblem(v), '含有不能识别的字符，请删除后重试'),
+  );
+
+const SHAPES: Record<FieldKind, z.ZodMiniType> = {
+  note: cleanText(MAX_TEXT.note),
+  reason: cleanText(MAX_TEXT.reason),
+  result: cleanText(MAX_TEXT.result),
+  remedy: cleanText(MAX_TEXT.remedy),
+  items: z.array(cleanText(MAX_ITEM_LENGTH)).check(z.maxLength(MAX_ITEMS, `一次最多列明 ${MAX_ITEMS} 项`)),
+  special: z.object({
+    type: z.string().check(z.maxLength(10)),
+    expectedDays: z.int('预计所需时间应为整数个工作日'),
+  }),
+  method: z.string().check(z.maxLength(10)),
+};
+
+export type ActionBody = ActionInput & { action: ActionId; version?: number; taskId?: string };
+
+/**
+ * The API body: one object per requestable action, with only that action's inputs. Shapes and
+ * lengths are checked here (400); whether a required input is there is the rule's (422, with the
+ * field's code), so an empty reason is refused in the same words everywhere.
+ */
+export const actionBodySchema = z.discriminatedUnion(
+  'action',
+  REQUESTABLE_ACTIONS.map((id) =>
+    z.object({
+      action: z.literal(id),
+      /** The version the caller saw; omitted means "the current one". */
+      version: z.optional(z.int().check(z.positive())),
+      /** Which open task (joint steps have one per department); omitted = the caller's only one. */
+      taskId: z.optional(z.string().check(z.maxLength(80))),
+      ...Object.fromEntries(ACTIONS[id].fields.map((f) => [f.kind, z.optional(SHAPES[f.kind])])),
+    }),
+  ) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
+  { error: '不认识的操作' },
+) as unknown as z.ZodMiniType<ActionBody>;
+
+/**
+ * The action's inputs, trimmed and checked against its fields: the value to act on, or the first
+ * refusal (with the field it concerns). The rules and the portal's forms both call this.
+ */
+export function checkActionInput(
+  id: ActionId,
+  raw: ActionInput,
+): { ok: true; input: ActionInput } | ({ ok: false } & RefusalInfo) {
+  const input: ActionInput = {};
+  for (const field of ACTIONS[id].fields as readonly FieldSpec[]) {
+    const missing = () => field.required && { ok: false as const, field: field.kind, ...field.required };
+    switch (field.kind) {
+      case 'note':
+      case 'reason':
+      case 'result':
+      case 'remedy': {
+        const v = raw[field.kind]?.trim();
+        if (v) input[field.kind] = v;
+        else if (field.required) return missing() as { ok: false } & RefusalInfo;
+        break;
+      }
+      case 'items': {
+        const items = (raw.items ?? []).map((i) => i.trim()).filter(Boolean);
+        if (items.length) input.items = items;
+        else if (field.required) return missing() as { ok: false } & RefusalInfo;
+        break;
+      }
+      case 'special': {
+        const sp = raw.special;
+        const ok =
+          sp &&
+          (SPECIAL_TYPES as readonly string[]).includes(sp.type) &&
+          Number.isInteger(sp.expectedDays) &&
+          sp.expectedDays >= EXPECTED_DAYS.min &&
+          sp.expectedDays <= EXPECTED_DAYS.max;
+        if (ok) input.special = { type: sp.type, expectedDays: sp.expectedDays };
+        else if (field.required || sp) return missing() as { ok: false } & RefusalInfo;
+        break;
+      }
+      case 'method':
+        if ((DELIVERY_METHODS as readonly string[]).includes(raw.method ?? '')) input.method = raw.method;
+        else if (field.required || raw.method) return missing() as { ok: false } & RefusalInfo;
+        break;
+    }
+  }
+  return { ok: true, input };
+}
+
+/** The field a refusal code is about in this action's form, if any. */
+export function fieldOfCode(id: ActionId, code: string): FieldKind | undefined {
+  return (ACTIONS[id].fields as readonly FieldSpec[]).find((f) => f.required?.code === code)?.kind;
+}
+
+export const isActionId = (v: string): v is ActionId => Object.hasOwn(ACTIONS, v);

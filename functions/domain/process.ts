@@ -1,0 +1,692 @@
+/**
+ * The case lifecycle as pure rules: which tasks a case waits on, what each action does to it, and
+ * the deadlines and timers that follow. The state machine (statemachines/case-lifecycle.asl.json)
+ * only loops "ask what to wait for → wait for the task tokens"; every decision lives here, so the
+ * same rules drive the API, the timers and the flowchart. No AWS, no clock: `now` is passed in.
+ *
+ * What an action is called, who takes it and what it asks for is the catalogue (actions.ts); here is
+ * what it does: `applyAction` = look the action up → guard (actor, phase, step, inputs) → its rule.
+ *
+ * Phases of a case (the status people read is derived from them, see `statusOf`):
+ *   work        the current step of the plan is being worked (its tasks wait for staff)
+ *   correction  a 补交告知 was issued: the applicant must supplement; the clock is stopped
+ *   special     a 特别程序 runs (听证, 检验, 专家评审 …); the clock is stopped until its result
+ *   delivery    办结 (准予) — the result waits for 领取登记 at the window
+ *   closed      finished: refused, denied, withdrawn, or delivered
+ */
+
+import {
+  ACTION_IDS,
+  ACTIONS,
+  type ActionId,
+  type ActionInput,
+  type ActorKind,
+  actionLabel,
+  checkActionInput,
+} from './actions.ts';
+import type { Interval, WorkingCalendar, YellowThreshold } from './calendar.ts';
+import type { RefusalCode, RefusalInfo } from './refusal.ts';
+import type { CaseEventType, CaseStatus, Outcome } from './vocabulary.ts';
+
+export type { ActionId, ActionInput } from './actions.ts';
+
+export type Phase = 'work' | 'correction' | 'special' | 'delivery' | 'closed';
+
+export interface PlanStep {
+  id: string;
+  name: string;
+  post: string;
+  level: string;
+  limitDays: number;
+  depts: string[];
+}
+
+export interface Pause {
+  from: string;
+  to?: string;
+  reason: '补正' | '特别程序';
+}
+
+export interface CaseResult {
+  outcome: Outcome;
+  /** 准予: what was granted (licence name and number …). */
+  text?: string;
+  reasons?: string;
+  remedy?: string;
+  at: string;
+}
+
+export interface CaseState {
+  plan: PlanStep[];
+  stepIndex: number;
+  phase: Phase;
+  deptCode: string;
+  promisedDays: number;
+  filedAt: string;
+  acceptedAt?: string;
+  prereviewed?: boolean;
+  /** When the acceptance window (deemed acceptance) last started: filing or the last supplement. */
+  windowFrom: string;
+  stepStartedAt: string;
+  corrections: number;
+  /** Supplement received at a review step, waiting for 补交受理. */
+  supplementPending?: boolean;
+  pauses: Pause[];
+  /** Depts whose task in the current (joint) step is done. */
+  doneDepts: string[];
+  special?: { type: string; expectedDays: number; startedAt: string };
+  result?: CaseResult;
+  delivery?: { method: string; at: string };
+}
+
+/** Where the case stands, in one word, derived from its phase and how it ended. */
+export function statusOf(s: Pick<CaseState, 'phase' | 'acceptedAt' | 'result'>): CaseStatus {
+  switch (s.phase) {
+    case 'work':
+      return s.acceptedAt ? 'accepted' : 'submitted';
+    case 'correction':
+      return 'correcting';
+    case 'special':
+      return 'special';
+    case 'delivery':
+      return 'approved';
+    case 'closed':
+      return s.result?.outcome === 'approved' ? 'delivered' : (s.result?.outcome ?? 'withdrawn');
+  }
+}
+
+export interface Task {
+  /** Unique within the case while open: `<stepId>#<dept>`, `supplement`, `special#<dept>`, `deliver`. */
+  id: string;
+  stepId: string;
+  name: string;
+  kind: 'staff' | 'applicant';
+  dept?: string;
+  post: string;
+}
+
+export interface Actor {
+  kind: ActorKind;
+  name: string;
+  dept?: string;
+  deptName?: string;
+  posts?: string[];
+}
+
+export interface EventDraft {
+  type: CaseEventType;
+  actor: string;
+  actorName?: string;
+  outcome?: string;
+  note?: string;
+}
+
+export interface Finding {
+  kind: 'repeat-correction';
+  note: string;
+}
+
+export interface Answered {
+  taskId: string;
+  output: { decision: string };
+}
+
+export type ActionResult =
+  | {
+      ok: true;
+      state: CaseState;
+      events: EventDraft[];
+      /** Open tasks this action answers, with the output their task tokens receive. */
+      answered: Answered[];
+      findings: Finding[];
+    }
+  | ({ ok: false } & RefusalInfo);
+
+const DEFAULT_REMEDY =
+  '如不服本决定，可在收到决定书之日起六十日内依法申请行政复议，或在六个月内依法提起行政诉讼。';
+
+const currentStep = (s: CaseState) => s.plan[s.stepIndex];
+const isAcceptanceStep = (s: CaseState) => s.stepIndex === 0 && !s.acceptedAt;
+const isLastStep = (s: CaseState) => s.stepIndex === s.plan.length - 1;
+const isJointStep = (s: CaseState) => currentStep(s).depts.length > 1;
+const openPause = (s: CaseState) => s.pauses.find((p) => !p.to);
+
+export function initialState(input: {
+  plan: PlanStep[];
+  deptCode: string;
+  promisedDays: number;
+  filedAt: string;
+}): CaseState {
+  return {
+    plan: input.plan,
+    stepIndex: 0,
+    phase: 'work',
+    deptCode: input.deptCode,
+    promisedDays: input.promisedDays,
+    filedAt: input.filedAt,
+    windowFrom: input.filedAt,
+    stepStartedAt: input.filedAt,
+    corrections: 0,
+    pauses: [],
+    doneDepts: [],
+  };
+}
+
+/** The tasks the case waits on now; empty when it is closed. Joint steps give one task per department. */
+export function openTasks(s: CaseState): Task[] {
+  const step = currentStep(s);
+  switch (s.phase) {
+    case 'closed':
+      return [];
+    case 'correction':
+      return [{ id: 'supplement', stepId: step.id, name: '补交材料', kind: 'applicant', post: '申请人' }];
+    case 'special':
+      return [
+        {
+          id: `special#${step.depts[0]}`,
+          stepId: step.id,
+          name: `特别程序（${s.special?.type ?? ''}）`,
+          kind: 'staff',
+          dept: step.depts[0],
+          post: step.post,
+        },
+      ];
+    case 'delivery':
+      return [
+        { id: 'deliver', stepId: 'deliver', name: '领取登记', kind: 'staff', dept: s.deptCode, post: '窗口' },
+      ];
+    case 'work':
+      return step.depts
+        .filter((d) => !s.doneDepts.includes(d))
+        .map((dept) => ({
+          id: `${step.id}#${dept}`,
+          stepId: step.id,
+          name: step.name,
+          kind: 'staff',
+          dept,
+          post: step.post,
+        }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules: for each action of the catalogue, where in the process it is offered and what it does.
+
+interface Context {
+  /** The case after the action, being built (a copy of the state before). */
+  s: CaseState;
+  input: ActionInput;
+  actor: Actor;
+  at: string;
+  /** The staff task acted on; undefined for applicant and system actions. */
+  task?: Task;
+  /** How the timeline names the acting post: `民政局受理岗`. */
+  by: string;
+  events: EventDraft[];
+  answered: Answered[];
+  findings: Finding[];
+  /** Open tasks before the action (withdrawal and deemed acceptance answer all of them). */
+  tasks: Task[];
+}
+
+interface Rule {
+  /** Narrows the catalogue's phases to the steps where the action is offered (default: all). */
+  offered?(s: CaseState): boolean;
+  /** Changes `c.s` and records events; returns the step to finish, if the action completes one. */
+  apply(c: Context): 'finish-step' | undefined;
+}
+
+const atAcceptance = (s: CaseState) => isAcceptanceStep(s);
+/** A review or decision step that is not waiting for a supplement to be accepted. */
+const reviewing = (s: CaseState) => !isAcceptanceStep(s) && !s.supplementPending;
+
+const RULES: Record<ActionId, Rule> = {
+  prereview: {
+    offered: (s) => atAcceptance(s) && !s.prereviewed && !s.supplementPending,
+    apply({ s, input, actor, by, events }) {
+      s.prereviewed = true;
+      events.push({
+        type: '网上预受理',
+        actor: by,
+        actorName: actor.name,
+        note: input.note || '网上材料预审通过',
+      });
+      return undefined;
+    },
+  },
+
+  accept: {
+    offered: (s) => atAcceptance(s) && !s.supplementPending,
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      if (!s.prereviewed)
+        events.push({ type: '网上预受理', actor: by, actorName: actor.name, note: '网上材料预审通过' });
+      events.push({ type: '受理', actor: by, actorName: actor.name, outcome: '受理', note: input.note });
+      accept(s, at);
+      answered.push({ taskId: task!.id, output: { decision: 'accept' } });
+      return 'finish-step';
+    },
+  },
+
+  'accept-supplement': {
+    offered: (s) => !!s.supplementPending,
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      const acceptance = isAcceptanceStep(s);
+      s.supplementPending = false;
+      closePause(s, at);
+      events.push({ type: '补交受理', actor: by, actorName: actor.name, note: input.note || '补交材料齐全' });
+      if (!acceptance) return undefined;
+      events.push({
+        type: '受理',
+        actor: by,
+        actorName: actor.name,
+        outcome: '受理',
+        note: '补正后予以受理',
+      });
+      accept(s, at);
+      answered.push({ taskId: task!.id, output: { decision: 'accept' } });
+      return 'finish-step';
+    },
+  },
+
+  pass: {
+    offered: (s) => reviewing(s) && (isJointStep(s) || !isLastStep(s)),
+    apply({ s, input, actor, by, events, task, answered }) {
+      const step = currentStep(s);
+      events.push({
+        type: '审批（处理）',
+        actor: by,
+        actorName: actor.name,
+        outcome: actionLabel('pass', step),
+        note: input.note,
+      });
+      s.doneDepts.push(task!.dept!);
+      answered.push({ taskId: task!.id, output: { decision: 'pass' } });
+      return s.doneDepts.length < step.depts.length ? undefined : 'finish-step';
+    },
+  },
+
+  approve: {
+    offered: (s) => reviewing(s) && !isJointStep(s) && isLastStep(s),
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      s.phase = 'delivery';
+      s.result = { outcome: 'approved', text: input.result, at };
+      events.push({ type: '办结', actor: by, actorName: actor.name, outcome: '准予', note: input.result });
+      answered.push({ taskId: task!.id, output: { decision: 'approve' } });
+      return undefined;
+    },
+  },
+
+  refuse: {
+    offered: atAcceptance,
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      const reason = input.reason!;
+      s.phase = 'closed';
+      s.supplementPending = false;
+      closePause(s, at);
+      s.result = { outcome: 'refused', reasons: reason, remedy: input.remedy || DEFAULT_REMEDY, at };
+      events.push({ type: '受理', actor: by, actorName: actor.name, outcome: '不予受理', note: reason });
+      answered.push({ taskId: task!.id, output: { decision: 'refuse' } });
+      return undefined;
+    },
+  },
+
+  deny: {
+    offered: (s) => reviewing(s) && !isJointStep(s) && isLastStep(s),
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      const reason = input.reason!;
+      const remedy = input.remedy || DEFAULT_REMEDY;
+      s.phase = 'closed';
+      s.result = { outcome: 'denied', reasons: reason, remedy, at };
+      events.push({
+        type: '办结',
+        actor: by,
+        actorName: actor.name,
+        outcome: '不予',
+        note: `${reason}。${remedy}`,
+      });
+      answered.push({ taskId: task!.id, output: { decision: 'deny' } });
+      return undefined;
+    },
+  },
+
+  correct: {
+    offered: (s) => atAcceptance(s) || (reviewing(s) && !isJointStep(s)),
+    apply({ s, input, actor, by, events, task, answered, findings, at }) {
+      if (s.corrections > 0) {
+        findings.push({
+          kind: 'repeat-correction',
+          note: `第 ${s.corrections + 1} 次补交告知（应一次性告知）`,
+        });
+      }
+      s.corrections += 1;
+      s.phase = 'correction';
+      s.supplementPending = false;
+      if (!openPause(s)) s.pauses.push({ from: at, reason: '补正' });
+      events.push({
+        type: '补交告知',
+        actor: by,
+        actorName: actor.name,
+        note: `请补交：${input.items!.join('；')}`,
+      });
+      answered.push({ taskId: task!.id, output: { decision: 'correct' } });
+      return undefined;
+    },
+  },
+
+  'special-start': {
+    offered: (s) => reviewing(s) && !isJointStep(s),
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      const sp = input.special!;
+      s.phase = 'special';
+      s.special = { type: sp.type, expectedDays: sp.expectedDays, startedAt: at };
+      s.pauses.push({ from: at, reason: '特别程序' });
+      events.push({
+        type: '特别程序申请',
+        actor: by,
+        actorName: actor.name,
+        outcome: sp.type,
+        note: `预计需要 ${sp.expectedDays} 个工作日，所需时间不计入办理时限${input.reason ? `；${input.reason}` : ''}`,
+      });
+      answered.push({ taskId: task!.id, output: { decision: 'special' } });
+      return undefined;
+    },
+  },
+
+  'special-result': {
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      closePause(s, at);
+      s.phase = 'work';
+      events.push({
+        type: '特别程序结果',
+        actor: by,
+        actorName: actor.name,
+        outcome: s.special?.type,
+        note: input.result,
+      });
+      s.special = undefined;
+      answered.push({ taskId: task!.id, output: { decision: 'special-done' } });
+      return undefined;
+    },
+  },
+
+  deliver: {
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      s.phase = 'closed';
+      s.delivery = { method: input.method!, at };
+      events.push({
+        type: '领取登记',
+        actor: by,
+        actorName: actor.name,
+        outcome: input.method,
+        note: input.note,
+      });
+      answered.push({ taskId: task!.id, output: { decision: 'delivered' } });
+      return undefined;
+    },
+  },
+
+  supplement: {
+    apply({ s, input, actor, events, answered }) {
+      s.phase = 'work';
+      s.supplementPending = true;
+      events.push({ type: '补交材料', actor: '申请人', actorName: actor.name, note: input.note });
+      answered.push({ taskId: 'supplement', output: { decision: 'supplemented' } });
+      return undefined;
+    },
+  },
+
+  withdraw: {
+    apply({ s, input, actor, events, answered, tasks, at }) {
+      closePause(s, at);
+      s.phase = 'closed';
+      s.result = { outcome: 'withdrawn', reasons: input.reason, at };
+      events.push({
+        type: '撤回',
+        actor: '申请人',
+        actorName: actor.name,
+        note: input.reason || '申请人撤回申请',
+      });
+      for (const t of tasks) answered.push({ taskId: t.id, output: { decision: 'withdrawn' } });
+      return undefined;
+    },
+  },
+
+  'deem-accept': {
+    offered: atAcceptance,
+    apply({ s, events, answered, tasks, at }) {
+      accept(s, at);
+      events.push({
+        type: '受理',
+        actor: '系统',
+        outcome: '视为受理',
+        note: '申请材料提交后五个工作日内未作出受理决定，依法视为受理（《行政许可法》第三十二条）',
+      });
+      for (const t of tasks) answered.push({ taskId: t.id, output: { decision: 'accept' } });
+      return 'finish-step';
+    },
+  },
+};
+
+/** Whether the catalogue and the rule offer `id` on the case as it is now. */
+function offered(s: CaseState, id: ActionId): boolean {
+  return (ACTIONS[id].phases as readonly Phase[]).includes(s.phase) && (RULES[id].offered?.(s) ?? true);
+}
+
+/** Which actions a task allows in the current state (what the console offers), in catalogue order. */
+export function actionsFor(s: CaseState, task: Task): ActionId[] {
+  const kind = task.kind === 'applicant' ? 'applicant' : 'staff';
+  return ACTION_IDS.filter(
+    (id) => ACTIONS[id].by === kind && offered(s, id) && (kind === 'staff' || id === 'supplement'),
+  );
+}
+
+/** Applicant actions that need no open task (补交材料, 撤回 until the decision). */
+export function applicantActions(s: CaseState): ActionId[] {
+  return ACTION_IDS.filter((id) => ACTIONS[id].by === 'applicant' && offered(s, id));
+}
+
+const refuse = (code: RefusalCode, message: string, field?: string): ActionResult => ({
+  ok: false,
+  code,
+  message,
+  field,
+});
+const NOT_NOW = '该办件当前环节不能进行此操作，请刷新后重试';
+
+function closePause(s: CaseState, at: string) {
+  const p = openPause(s);
+  if (p) p.to = at;
+}
+
+/**
+ * Apply `action` by `actor` to the case. `taskId` names the open task a staff member acts on (the
+ * caller checked the actor holds it); applicant and system actions need none.
+ */
+export function applyAction(
+  before: CaseState,
+  action: ActionId,
+  rawInput: ActionInput,
+  actor: Actor,
+  at: string,
+  taskId?: string,
+): ActionResult {
+  // Lookup.
+  const spec = ACTIONS[action];
+  if (!spec) return refuse('ACTION_NOT_ALLOWED', NOT_NOW);
+  // Guard: who, when, on which task, with what.
+  if (actor.kind !== spec.by)
+    return refuse('FORBIDDEN', 'notYours' in spec ? spec.notYours : '该操作由工作人员办理');
+  const tasks = openTasks(before);
+  let task: Task | undefined;
+  if (spec.by === 'staff') {
+    task = tasks.find((t) => t.id === taskId);
+    if (!task || !actionsFor(before, task).includes(action)) return refuse('ACTION_NOT_ALLOWED', NOT_NOW);
+  } else if (!offered(before, action)) {
+    return refuse('ACTION_NOT_ALLOWED', 'notNow' in spec ? spec.notNow : NOT_NOW);
+  }
+  const checked = checkActionInput(action, rawInput);
+  if (!checked.ok) return checked;
+  // Transition.
+  const s = structuredClone(before);
+  const c: Context = {
+    s,
+    input: checked.input,
+    actor,
+    at,
+    task,
+    by: task ? `${actor.deptName ?? ''}${task.post}岗` : '',
+    events: [],
+    answered: [],
+    findings: [],
+    tasks,
+  };
+  if (RULES[action].apply(c) === 'finish-step') finishStep(c);
+  return { ok: true, state: s, events: c.events, answered: c.answered, findings: c.findings };
+}
+
+function accept(s: CaseState, at: string) {
+  s.acceptedAt = at;
+  s.supplementPending = false;
+}
+
+/** The current step is complete: move to the next one, or finish an instant (即办) case on acceptance. */
+function finishStep({ s, at, events }: Context) {
+  s.doneDepts = [];
+  if (isLastStep(s)) {
+    // 即办件: the one step is acceptance, and the case is completed on the spot.
+    s.phase = 'delivery';
+    s.result = { outcome: 'approved', text: '即办件，当场办结', at };
+    events.push({ type: '办结', actor: '系统', outcome: '准予', note: '即办件，受理即办结' });
+  } else {
+    s.stepIndex += 1;
+    s.stepStartedAt = at;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines and timers
+
+export interface SupervisionConfig {
+  yellow: YellowThreshold;
+  prereviewDays: number;
+}
+
+export interface Deadlines {
+  /** 行政许可法 Art. 32: the instant the application counts as accepted if nobody decides. */
+  deemAccept?: string;
+  case?: string;
+  step?: string;
+  /** Working days the clock has stood still (补正, 特别程序). */
+  pausedDays: number;
+  /**
+   * A deadline rests on a year whose holidays are not yet officially published (the calendar's
+   * provisional schedule): shown as 暂定, recomputed when the official schedule is loaded.
+   */
+  provisional?: boolean;
+}
+
+export type TimerKey = 'deem' | 'case-yellow' | 'case-red' | 'step-yellow' | 'step-red';
+
+export interface Timer {
+  fireAt: string;
+  /** The step it watches (step timers), so a timer of a finished step is recognisably stale. */
+  stepId?: string;
+}
+
+/** RFC 3339 without fractions, as Step Functions Wait timestamps want; rounded up so a timer never fires early. */
+const instant = (d: Date) =>
+  new Date(Math.ceil(d.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+const toIntervals = (pauses: Pause[], now: string): Interval[] =>
+  pauses.map((p) => ({ from: new Date(p.from), to: new Date(p.to ?? now) }));
+
+/**
+ * Deadlines now, and the timers that should exist for them. While the clock stands still there are
+ * no case or step timers; they come back, shifted, when it runs again. A deadline computed on a
+ * provisional year is marked `provisional`; one beyond the calendar's horizon throws
+ * CalendarRangeError (the caller records that instead).
+ */
+export function supervise(
+  s: CaseState,
+  now: string,
+  cal: WorkingCalendar,
+  config: SupervisionConfig,
+): { deadlines: Deadlines; timers: Partial<Record<TimerKey, Timer>> } {
+  const timers: Partial<Record<TimerKey, Timer>> = {};
+  const paused = toIntervals(s.pauses, now);
+  // Working time the clock stood still: the time used since filing with and without the pauses.
+  const since = new Date(s.filedAt);
+  const end = new Date(Math.max(Date.parse(now), since.getTime()));
+  const pausedDays = paused.length
+    ? cal.workingDaysBetween(since, end) - cal.workingDaysBetween(since, end, paused)
+    : 0;
+  const deadlines: Deadlines = { pausedDays: Math.round(pausedDays * 100) / 100 };
+  if (s.phase === 'closed' || s.phase === 'delivery') return { deadlines, timers };
+  const running = !openPause(s);
+  const step = currentStep(s);
+
+  if (!s.acceptedAt && s.phase === 'work' && s.stepIndex === 0 && !s.supplementPending) {
+    const deem = cal.addWorkingDays(new Date(s.windowFrom), config.prereviewDays);
+    deadlines.deemAccept = instant(deem);
+    timers.deem = { fireAt: deadlines.deemAccept };
+  }
+  if (s.acceptedAt) {
+    const deadline = cal.deadlineWithPauses(new Date(s.acceptedAt), s.promisedDays, paused);
+    deadlines.case = instant(deadline);
+    if (running) {
+      const yellow = warnAt(cal, new Date(s.acceptedAt), deadline, config.yellow, paused);
+      timers['case-yellow'] = { fireAt: instant(yellow) };
+      timers['case-red'] = { fireAt: deadlines.case };
+    }
+  }
+  if (s.phase === 'work') {
+    const start = new Date(s.stepStartedAt);
+    const stepPauses = paused.filter((p) => p.to > start);
+    const deadline = cal.deadlineWithPauses(start, step.limitDays, stepPauses);
+    deadlines.step = instant(deadline);
+    if (running) {
+      const yellow = warnAt(cal, start, deadline, config.yellow, stepPauses);
+      timers['step-yellow'] = { fireAt: instant(yellow), stepId: step.id };
+      timers['step-red'] = { fireAt: deadlines.step, stepId: step.id };
+    }
+  }
+  const latest = [deadlines.deemAccept, deadlines.case, deadlines.step]
+    .filter((d) => d !== undefined)
+    .sort()
+    .at(-1);
+  if (latest && cal.dependsOnProvisional(new Date(s.filedAt), new Date(latest))) deadlines.provisional = true;
+  return { deadlines, timers };
+}
+
+/**
+ * The yellow warning: the operator's threshold, but never before half the limit is used — with a
+ * one-day step, "1 working day left" would otherwise warn the moment the step begins.
+ */
+function warnAt(
+  cal: WorkingCalendar,
+  start: Date,
+  deadline: Date,
+  threshold: YellowThreshold,
+  paused: Interval[],
+) {
+  const configured = cal.yellowInstant(start, deadline, threshold, paused);
+  const halfway = cal.yellowInstant(start, deadline, { fraction: 0.5 }, paused);
+  return new Date(Math.max(configured.getTime(), halfway.getTime()));
+}
+
+/** A timer that fires is acted on only if the case still wants exactly it (else it is stale). */
+export function timerIsCurrent(
+  current: Partial<Record<TimerKey, Timer>> | undefined,
+  key: TimerKey,
+  fired: Timer,
+): boolean {
+  const t = current?.[key];
+  return !!t && t.fireAt === fired.fireAt && t.stepId === fired.stepId;
+}
+
+/** Who answers for a timer's alert: the department and post of the step (or of acceptance). */
+export function responsibleFor(s: CaseState, key: TimerKey): { dept: string; post: string; stepId?: string } {
+  const step = currentStep(s);
+  if (key.startsWith('case')) return { dept: s.deptCode, post: step.post };
+  return { dept: step.depts[0], post: step.post, stepId: step.id };
+}

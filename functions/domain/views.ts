@@ -1,0 +1,139 @@
+/**
+ * The shapes of the case API answers (queue, case page, progress, alerts, filing): the server
+ * builds them (functions/cases/views.ts and the handlers), the portal reads them; one definition.
+ * Instants are ISO 8601 with +08:00.
+ */
+import type { ActionId } from './actions.ts';
+import type { PlanStep, Task } from './process.ts';
+import type {
+  AlertScope,
+  AlertStatus,
+  CaseEventType,
+  CaseStatus,
+  Mark,
+  Outcome,
+  Severity,
+} from './vocabulary.ts';
+
+export interface CaseStepView {
+  id: string;
+  name: string;
+  post: string;
+  level: string;
+  limitDays: number;
+  state: 'done' | 'current' | 'todo';
+}
+
+export interface CaseEventView {
+  seq: number;
+  type: CaseEventType;
+  at: string;
+  actor: string;
+  outcome?: string;
+  note?: string;
+}
+
+/** A case in a list (我的办件). */
+export interface CaseSummary {
+  caseNo: string;
+  /** The item's code: its guide and application form are at GET /api/items/{itemCode}. */
+  itemCode: string;
+  itemName: string;
+  deptName: string;
+  status: CaseStatus;
+  statusName: string;
+  currentStep: string;
+  filedAt: string;
+  deadline?: string;
+}
+
+export interface ResultView {
+  outcome: Outcome;
+  outcomeName: string;
+  text?: string;
+  reasons?: string;
+  remedy?: string;
+  at?: string;
+}
+
+/** 办件进度: the public part (GET /progress), also the head of the case page. */
+export interface ProgressView extends CaseSummary {
+  acceptedAt?: string;
+  promisedDays: number;
+  stepDeadline?: string;
+  deemedAcceptanceAt?: string;
+  pausedWorkingDays: number;
+  /** The deadlines rest on a year without an official holiday schedule yet (shown as 暂定). */
+  provisional?: boolean;
+  special?: { type: string; expectedDays: number; startedAt?: string };
+  result?: ResultView;
+  delivery?: { method: string; at?: string };
+  steps: CaseStepView[];
+  events: CaseEventView[];
+}
+
+export interface CaseTaskView extends Task {
+  /** The state machine is waiting on this task (its token is stored); acting before gives 409. */
+  ready: boolean;
+  since?: string;
+  /** What this viewer may do on it; empty for everyone else. */
+  actions: ActionId[];
+}
+
+/** An e-supervision alert (stored with UTC instants, shown with +08:00 ones). */
+export interface AlertView {
+  alertId: string;
+  caseNo: string;
+  itemName: string;
+  severity: Severity;
+  scope: AlertScope;
+  stepId?: string;
+  dept: string;
+  post: string;
+  deadline?: string;
+  note: string;
+  raisedAt: string;
+  status: AlertStatus;
+  urge?: { by: string; note: string; at: string };
+  reply?: { by: string; note: string; at: string };
+}
+
+export interface CaseDetail extends ProgressView {
+  version: number;
+  queryCode?: string;
+  applicant: { name: string; phone?: string };
+  agent?: { name: string };
+  enterprise?: { uscc: string; name?: string };
+  form: Record<string, unknown>;
+  plan: PlanStep[];
+  tasks: CaseTaskView[];
+  applicantActions: ActionId[];
+  alerts?: AlertView[];
+  chain?: { ok: true } | { ok: false; seq: number; reason: string };
+  supervisionError?: string;
+}
+
+export interface QueueTask {
+  caseNo: string;
+  taskId: string;
+  task: string;
+  itemName: string;
+  applicantName: string;
+  status: CaseStatus;
+  statusName: string;
+  currentStep: string;
+  version: number;
+  waitingSince?: string;
+  deadline?: string;
+  caseDeadline?: string;
+  /** The deadlines are provisional (see ProgressView). */
+  provisional?: boolean;
+  mark?: Mark;
+}
+
+export interface FiledCase {
+  caseNo: string;
+  queryCode: string;
+  status: CaseStatus;
+  filedAt: string;
+}

@@ -1,0 +1,26 @@
+/**
+ * The house stream handler: each DynamoDB stream record is parsed by the Powertools parser schema
+ * (images unmarshalled and checked, no casts) and handled alone, in order. A record that fails is
+ * reported as a partial batch failure, so the mapping retries from it (then sends the batch to
+ * its dead-letter queue) while the records before it count as done — one failing phone number
+ * never holds up other people's SMS. Handlers must be idempotent: a retry replays later records.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+export interface Change {
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  newImage?: Record<string, unknown>;
+  oldImage?: Record<string, unknown>;
+}
+
+export function streamHandler(handle: (change: Change) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const recordHandler = async (record: DynamoDBRecord) => {
+    const { eventName, dynamodb } = DynamoDBStreamRecord.parse(record);
+    await handle({ eventName, newImage: dynamodb.NewImage, oldImage: dynamodb.OldImage });
+  };
+  return (event: DynamoDBStreamEvent, context?: Context) =>
+    processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+}
