@@ -11,6 +11,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { safeParse, type z } from 'zod';
 import { REFUSAL_STATUS, Refusal } from '#domain/refusal.ts';
+import { cleanTextProblem } from '#domain/text.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims } from './principal.ts';
 
@@ -28,6 +29,7 @@ export class HttpError extends Error {
 }
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
+const MAX_PATH_PARAM = 200;
 
 export const httpErrors = {
   badJson: () => new HttpError(400, 'BAD_JSON', '请求内容不是合法的 JSON'),
@@ -166,13 +168,18 @@ export function api<B = undefined, Q = undefined>(
     if (spec.body === undefined && rawBody !== undefined) {
       // A route without a body schema takes no body; ignore it rather than guess.
     }
+    const params = event.pathParameters ?? {};
+    // No key of ours is longer than this; a longer one would only make DynamoDB refuse the key.
+    if (Object.values(params).some((v) => !v || v.length > MAX_PATH_PARAM || cleanTextProblem(v))) {
+      throw new HttpError(400, 'BAD_PATH', '地址中的参数无效');
+    }
     const body = parse(spec.body, rawBody ?? (spec.body ? {} : undefined));
     const query = parse(spec.query, event.queryStringParameters ?? {});
     const reply = await fn({
       event,
       body,
       query,
-      params: event.pathParameters ?? {},
+      params,
       principal,
       headers,
     } as Request<B, Q>);

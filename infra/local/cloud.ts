@@ -340,7 +340,14 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       routes,
       invoke: (name, event: APIGatewayProxyEventV2) => lambdas.invoke(name, event),
       verifyToken: (token) => issuer!.verify(token),
-      raw: (req, res, url) => identity!.handle(req, res, url),
+      // Until the issuer and the identity provider are up, every request is told to come back
+      // (the gateway must listen first: its URL is the issuer's).
+      raw: async (req, res, url) => {
+        if (identity) return identity.handle(req, res, url);
+        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '2' });
+        res.end(JSON.stringify({ error: { code: 'STARTING', message: '系统正在启动，请稍后再试' } }));
+        return true;
+      },
       extra: (req, res, url, body) =>
         devApi({ issuer: issuer!, accounts, store: accountStore, clock, sns, inbox }, req, res, url, body),
       staticDir: join(ROOT, 'web', 'out'),

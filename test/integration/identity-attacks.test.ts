@@ -13,12 +13,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { residentIdCheckChar } from '#domain/ids.ts';
 import { population } from '#infra/seed/registries.ts';
-import { call, codeFlow, login, refresh } from '../support/client.ts';
+import { call, codeFlow, login, providerSignIn, refresh } from '../support/client.ts';
 import {
   callFrom,
   codeIn,
   lastSmsId,
-  providerSignIn,
   registerWithCode,
   requestCode,
   smsTo,

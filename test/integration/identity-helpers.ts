@@ -5,17 +5,7 @@
  * signing in with an SMS code on the provider's page.
  */
 import { request } from 'node:http';
-import * as oauth from 'oauth4webapi';
-import {
-  baseUrl,
-  CookieJar,
-  call,
-  discover,
-  eventually,
-  follow,
-  PORTAL_CLIENT,
-  type Reply,
-} from '../support/client.ts';
+import { baseUrl, call, eventually, type Reply } from '../support/client.ts';
 
 /** Like `call`, from a given loopback address. */
 export function callFrom<T = any>(
@@ -100,62 +90,6 @@ export async function registerWithCode(
 ): Promise<Reply> {
   const code = await requestCode(ip, { purpose: 'register', ...person }, person.phone);
   return callFrom(ip, 'POST', '/api/accounts', { body: { ...person, password, code } });
-}
-
-/**
- * The provider's login page at HTTP level: authorize, then post `fields` to the password form or
- * (with `mode: 'sms'`) the SMS-code form. Resolves with the tokens, or the page's status and HTML.
- */
-export async function providerSignIn(
-  fields: Record<string, string>,
-): Promise<{ tokens?: oauth.TokenEndpointResponse; status: number; page: string }> {
-  const as = await discover();
-  const redirectUri = `${baseUrl()}/auth/callback/`;
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const auth = new URL(as.authorization_endpoint!);
-  auth.search = new URLSearchParams({
-    client_id: PORTAL_CLIENT.client_id,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: 'openid profile phone',
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  const jar = new CookieJar();
-  const atCallback = (u: URL) => u.pathname === '/auth/callback/';
-  const first = await follow(jar, auth.href, {}, atCallback);
-  const page = await first.res.text();
-  const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
-  if (!action) throw new Error(`no login form: ${first.res.status}`);
-  const posted = await follow(
-    jar,
-    action.replaceAll('&amp;', '&'),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    },
-    atCallback,
-  );
-  if (!atCallback(posted.url)) return { status: posted.res.status, page: await posted.res.text() };
-  const params = oauth.validateAuthResponse(as, PORTAL_CLIENT, posted.url, state);
-  const insecure = { [oauth.allowInsecureRequests]: true };
-  const response = await oauth.authorizationCodeGrantRequest(
-    as,
-    PORTAL_CLIENT,
-    oauth.None(),
-    params,
-    redirectUri,
-    verifier,
-    insecure,
-  );
-  return {
-    tokens: await oauth.processAuthorizationCodeResponse(as, PORTAL_CLIENT, response),
-    status: 200,
-    page,
-  };
 }
 
 export const tally = (xs: (string | number)[]) =>

@@ -118,8 +118,19 @@ export async function follow(
   return { res, url };
 }
 
-/** Signs in through the identity provider's own login page; rejects with the page's error text. */
-export async function codeFlow(login: string, password = 'Demo@2026'): Promise<CodeFlowResult> {
+/**
+ * The provider's login page at HTTP level: authorize, then post `fields` to the password form
+ * (`login`, `password`) or, with `mode: 'sms'`, the SMS-code form. Resolves with the tokens, or with
+ * the page's status and HTML when the page refused.
+ */
+export async function providerSignIn(fields: Record<string, string>): Promise<{
+  tokens?: oauth.TokenEndpointResponse;
+  status: number;
+  page: string;
+  jar: CookieJar;
+  as: oauth.AuthorizationServer;
+  loginPage: string;
+}> {
   const as = await discover();
   const redirectUri = `${baseUrl()}/auth/callback/`;
   const verifier = oauth.generateRandomCodeVerifier();
@@ -146,16 +157,12 @@ export async function codeFlow(login: string, password = 'Demo@2026'): Promise<C
     {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ login, password }).toString(),
+      body: new URLSearchParams(fields).toString(),
     },
     atCallback,
   );
   if (!atCallback(posted.url)) {
-    const text = await posted.res.text();
-    const error = /role="alert"[^>]*>([^<]+)</.exec(text)?.[1];
-    throw Object.assign(new Error(error ?? `login failed: ${posted.res.status}`), {
-      status: posted.res.status,
-    });
+    return { status: posted.res.status, page: await posted.res.text(), jar, as, loginPage };
   }
   const params = oauth.validateAuthResponse(as, PORTAL_CLIENT, posted.url, state);
   const response = await oauth.authorizationCodeGrantRequest(
@@ -168,6 +175,16 @@ export async function codeFlow(login: string, password = 'Demo@2026'): Promise<C
     insecure,
   );
   const tokens = await oauth.processAuthorizationCodeResponse(as, PORTAL_CLIENT, response);
+  return { tokens, status: 200, page: '', jar, as, loginPage };
+}
+
+/** Signs in with a password through the provider's own login page; rejects with the page's error text. */
+export async function codeFlow(login: string, password = 'Demo@2026'): Promise<CodeFlowResult> {
+  const { tokens, status, page, jar, as, loginPage } = await providerSignIn({ login, password });
+  if (!tokens) {
+    const error = /role="alert"[^>]*>([^<]+)</.exec(page)?.[1];
+    throw Object.assign(new Error(error ?? `login failed: ${status}`), { status });
+  }
   return { tokens, jar, as, loginPage };
 }
 

@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Refusal } from '#domain/refusal.ts';
 import { api, httpErrors } from '#lib/http.ts';
 
 const handler = api(
@@ -14,6 +15,10 @@ const failing = api({ auth: 'public' }, async () => {
 const refusing = api({ auth: 'public' }, async () => {
   throw httpErrors.forbidden();
 });
+const domainRefusing = api({ auth: 'public' }, async () => {
+  throw new Refusal({ code: 'REASON_REQUIRED', message: '不予受理必须说明理由', field: 'reason' });
+});
+const echoParams = api({ auth: 'public' }, async ({ params }) => ({ body: params }));
 
 function event(opts: {
   body?: string;
@@ -76,5 +81,32 @@ describe('api()', () => {
     const res = await run(failing, event({}));
     expect(res.status).toBe(500);
     expect(res.body.error).toEqual({ code: 'INTERNAL', message: '系统繁忙，请稍后再试' });
+  });
+
+  it('maps a domain refusal to its status once, with the field in details', async () => {
+    const res = await run(domainRefusing, event({}));
+    expect(res).toEqual({
+      status: 422,
+      body: {
+        error: {
+          code: 'REASON_REQUIRED',
+          message: '不予受理必须说明理由',
+          details: [{ field: 'reason', message: '不予受理必须说明理由' }],
+        },
+      },
+    });
+  });
+
+  it('refuses over-long or control-character path parameters with 400, never a 500 from the key', async () => {
+    const withParams = (p: Record<string, string>) => ({ ...event({}), pathParameters: p });
+    expect(await run(echoParams, withParams({ caseNo: '341602-20260302-000001' }))).toEqual({
+      status: 200,
+      body: { caseNo: '341602-20260302-000001' },
+    });
+    for (const bad of ['x'.repeat(1100), 'a\u0000b', '']) {
+      const res = await run(echoParams, withParams({ alertId: bad }));
+      expect(res.status, bad.slice(0, 10)).toBe(400);
+      expect(res.body.error.code).toBe('BAD_PATH');
+    }
   });
 });

@@ -139,6 +139,15 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+function decodes(segment: string | undefined): boolean {
+  try {
+    decodeURIComponent(segment ?? '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/;
 
 function toEvent(
@@ -288,6 +297,12 @@ export async function startGateway(
         return;
       }
       const { route, match } = found;
+      // A malformed percent-escape in a path parameter is the caller's mistake: 400, as API Gateway
+      // answers, before any token is looked at.
+      if (match.slice(1).some((segment) => !decodes(segment))) {
+        refuse(res, 400, 'bad-path');
+        return;
+      }
       const event = toEvent(req, url, route, match, body, accountId);
       if (route.auth === 'jwt') {
         const header = req.headers.authorization ?? '';

@@ -60,6 +60,12 @@ describe('the HTTP gateway', () => {
     });
   });
 
+  it('answers a malformed percent-escape in a path parameter with 400, before the token', async () => {
+    const res = await fetch(`${gateway.url}/api/items/%E4%B8`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: 'Bad Request' });
+  });
+
   it('applies the JWT authorizer: no token 401, a bad one 401, claims as strings', async () => {
     const url = `${gateway.url}/api/halls/x/cases`;
     const none = await fetch(url, { method: 'POST', body: '{}' });
