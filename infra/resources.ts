@@ -341,6 +341,10 @@ const platform = {
   topics: {},
   stateMachines: {},
   functions: {
+    calendarInfo: {
+      entry: 'functions/calendar/info.ts',
+      description: 'The working-day calendar: official and provisional years, operators’ notice',
+    },
     listHalls: {
       entry: 'functions/catalogue/halls.ts',
       description: 'The halls of the city',
@@ -407,6 +411,7 @@ const platform = {
   },
   routes: [
     { method: 'GET', path: '/halls', function: 'listHalls', auth: 'public' },
+    { method: 'GET', path: '/calendar', function: 'calendarInfo', auth: 'public' },
     { method: 'GET', path: '/items', function: 'searchItems', auth: 'public' },
     { method: 'GET', path: '/items/{code}', function: 'getItem', auth: 'public' },
     { method: 'GET', path: '/suggest', function: 'suggestItems', auth: 'public' },

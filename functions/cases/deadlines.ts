@@ -3,21 +3,13 @@
  * the working-day calendar and the supervision thresholds of infra/config.
  */
 
-import {
-  type CalendarOverrides,
-  CalendarRangeError,
-  createCalendar,
-  type WorkingCalendar,
-} from '#domain/calendar.ts';
+import { CalendarRangeError } from '#domain/calendar.ts';
 import { type CaseState, type SupervisionConfig, supervise } from '#domain/process.ts';
-import overridesFile from '#infra/config/calendar-overrides.json' with { type: 'json' };
 import supervisionConfig from '#infra/config/supervision.json' with { type: 'json' };
+import { calendar } from '#lib/calendar.ts';
 import { logger } from '#lib/logger.ts';
 
 export const config: SupervisionConfig = supervisionConfig;
-
-/** The calendar of this deployment: the package's schedule plus infra/config/calendar-overrides.json. */
-export const calendar: WorkingCalendar = createCalendar(overridesFile as CalendarOverrides);
 
 /** Deadlines and timers of a state, or the reason they could not be computed. */
 export function supervision(state: CaseState, now: string) {

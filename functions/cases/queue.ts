@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { nowMs } from '#domain/clock.ts';
+import type { DeadlineKey } from '#domain/process.ts';
 import { beijingIso } from '#domain/time.ts';
 import type { QueueTask } from '#domain/views.ts';
 import { STATUS_NAMES } from '#domain/vocabulary.ts';
@@ -40,7 +41,9 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
     .filter((t) => cases.has(t.caseNo))
     .map((t) => {
       const c = cases.get(t.caseNo)!;
-      const deadline = c.deadlines?.step ?? c.deadlines?.deemAccept ?? c.deadlines?.case;
+      const key = (['step', 'deemAccept', 'case'] as const).find((k) => c.deadlines?.[k]);
+      const deadline = key && c.deadlines[key];
+      const provisional = (k?: DeadlineKey) => (k && c.deadlines?.provisional?.includes(k)) || undefined;
       return {
         caseNo: t.caseNo,
         taskId: t.id,
@@ -54,7 +57,8 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
         waitingSince: beijingIso(t.since),
         deadline: beijingIso(deadline),
         caseDeadline: beijingIso(c.deadlines?.case),
-        provisional: c.deadlines?.provisional || undefined,
+        deadlineProvisional: provisional(key),
+        caseDeadlineProvisional: provisional('case'),
         mark: markOf(c, at),
         sortKey: deadline ?? '9999',
       };

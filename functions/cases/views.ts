@@ -58,7 +58,7 @@ export function progressView(c: CaseRecord, events: CaseEvent[]): ProgressView {
     stepDeadline: beijingIso(c.deadlines?.step),
     deemedAcceptanceAt: beijingIso(c.deadlines?.deemAccept),
     pausedWorkingDays: c.deadlines?.pausedDays ?? 0,
-    provisional: c.deadlines?.provisional || undefined,
+    provisional: c.deadlines?.provisional,
     special: c.special ? { ...c.special, startedAt: beijingIso(c.special.startedAt) } : undefined,
     result: c.result
       ? { ...c.result, outcomeName: OUTCOME_NAMES[c.result.outcome], at: beijingIso(c.result.at) }

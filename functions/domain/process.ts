@@ -571,6 +571,8 @@ export interface SupervisionConfig {
   prereviewDays: number;
 }
 
+export type DeadlineKey = 'deemAccept' | 'case' | 'step';
+
 export interface Deadlines {
   /** 行政许可法 Art. 32: the instant the application counts as accepted if nobody decides. */
   deemAccept?: string;
@@ -579,10 +581,10 @@ export interface Deadlines {
   /** Working days the clock has stood still (补正, 特别程序). */
   pausedDays: number;
   /**
-   * A deadline rests on a year whose holidays are not yet officially published (the calendar's
-   * provisional schedule): shown as 暂定, recomputed when the official schedule is loaded.
+   * The deadlines that rest on a year whose holidays are not yet officially published (the
+   * calendar's provisional schedule): shown as 暂定; they may move when the official one is loaded.
    */
-  provisional?: boolean;
+  provisional?: DeadlineKey[];
 }
 
 export type TimerKey = 'deem' | 'case-yellow' | 'case-red' | 'step-yellow' | 'step-red';
@@ -650,11 +652,11 @@ export function supervise(
       timers['step-red'] = { fireAt: deadlines.step, stepId: step.id };
     }
   }
-  const latest = [deadlines.deemAccept, deadlines.case, deadlines.step]
-    .filter((d) => d !== undefined)
-    .sort()
-    .at(-1);
-  if (latest && cal.dependsOnProvisional(new Date(s.filedAt), new Date(latest))) deadlines.provisional = true;
+  const provisional = (['deemAccept', 'case', 'step'] as const).filter((key) => {
+    const at = deadlines[key];
+    return at !== undefined && cal.dependsOnProvisional(new Date(s.filedAt), new Date(at));
+  });
+  if (provisional.length) deadlines.provisional = provisional;
   return { deadlines, timers };
 }
 

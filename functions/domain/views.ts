@@ -4,7 +4,7 @@
  * Instants are ISO 8601 with +08:00.
  */
 import type { ActionId } from './actions.ts';
-import type { PlanStep, Task } from './process.ts';
+import type { DeadlineKey, PlanStep, Task } from './process.ts';
 import type {
   AlertScope,
   AlertStatus,
@@ -63,8 +63,8 @@ export interface ProgressView extends CaseSummary {
   stepDeadline?: string;
   deemedAcceptanceAt?: string;
   pausedWorkingDays: number;
-  /** The deadlines rest on a year without an official holiday schedule yet (shown as 暂定). */
-  provisional?: boolean;
+  /** Deadlines that rest on a year without an official holiday schedule yet (shown as 暂定). */
+  provisional?: DeadlineKey[];
   special?: { type: string; expectedDays: number; startedAt?: string };
   result?: ResultView;
   delivery?: { method: string; at?: string };
@@ -126,8 +126,9 @@ export interface QueueTask {
   waitingSince?: string;
   deadline?: string;
   caseDeadline?: string;
-  /** The deadlines are provisional (see ProgressView). */
-  provisional?: boolean;
+  /** `deadline` / `caseDeadline` rests on a provisional holiday schedule (see ProgressView). */
+  deadlineProvisional?: boolean;
+  caseDeadlineProvisional?: boolean;
   mark?: Mark;
 }
 

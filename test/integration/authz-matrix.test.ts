@@ -198,6 +198,8 @@ function cellsFor(route: RouteKey): Cell[] {
           allowed: () => true,
         },
       ];
+    case 'GET /api/calendar':
+      return [{ label: 'calendar', method: 'GET', path: '/api/calendar', allowed: () => true }];
     case 'GET /api/account':
       return [{ label: 'own account', method: 'GET', path: '/api/account', allowed: anyUser }];
     case 'PUT /api/account/acting-for':

@@ -64,6 +64,13 @@ describe('the portal reads', () => {
     expect(res.body.items[0]).toMatchObject({ code: expect.any(String), name: expect.any(String) });
   });
 
+  it('tells how far the calendar is official and which years are provisional (no notice in March)', async () => {
+    const { status, body } = await call('GET', '/api/calendar');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ lastOfficialDate: '2026-12-31', provisionalYears: [2027, 2028] });
+    expect(body.notice).toBeUndefined();
+  });
+
   it('serves the portal at /', async () => {
     const res = await call('GET', '/');
     expect(res.status).toBe(200);

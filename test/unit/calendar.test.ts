@@ -15,7 +15,7 @@ import {
   provisionalSchedule,
   startOfLocalDay,
 } from '#domain/calendar.ts';
-import { calendar } from '#functions/cases/deadlines.ts';
+import { calendar } from '#lib/calendar.ts';
 
 /** An instant given in Beijing time: bj('2026-09-30 10:00'). */
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);

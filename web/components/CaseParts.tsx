@@ -110,7 +110,7 @@ export function Deadline({ iso, provisional }: { iso: string; provisional?: bool
 
 /** Why a deadline is 暂定, in words a clerk and an applicant understand. */
 export const PROVISIONAL_NOTE =
-  '期限涉及的年份国务院尚未公布节假日安排，暂按法定节假日计算；公布后系统自动重新计算。';
+  '期限涉及的年份国务院尚未公布节假日安排，暂按法定节假日计算；正式安排公布后，期限可能调整。';
 
 const ENDED = new Set(['refused', 'denied', 'withdrawn', 'delivered', 'approved']);
 
@@ -135,7 +135,7 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
         <>
           <dt>办结期限</dt>
           <dd>
-            <Deadline iso={view.deadline} provisional={view.provisional} />
+            <Deadline iso={view.deadline} provisional={view.provisional?.includes('case')} />
           </dd>
         </>
       )}
@@ -143,7 +143,7 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
         <>
           <dt>本环节期限</dt>
           <dd>
-            <Deadline iso={view.stepDeadline} provisional={view.provisional} />
+            <Deadline iso={view.stepDeadline} provisional={view.provisional?.includes('step')} />
           </dd>
         </>
       )}
@@ -151,12 +151,12 @@ export function CaseDeadlines({ view }: { view: ProgressView }) {
         <>
           <dt>受理期限</dt>
           <dd>
-            <Deadline iso={view.deemedAcceptanceAt} provisional={view.provisional} />
+            <Deadline iso={view.deemedAcceptanceAt} provisional={view.provisional?.includes('deemAccept')} />
             <span className={styles.hint}>逾期未作出受理决定的，自收到申请材料之日起视为受理</span>
           </dd>
         </>
       )}
-      {view.provisional && !ended && (
+      {!!view.provisional?.length && !ended && (
         <>
           <dt>暂定期限</dt>
           <dd data-testid="provisional-note">{PROVISIONAL_NOTE}</dd>

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { CalendarNotice } from '../../components/CalendarNotice.tsx';
 import { DevOnly } from '../../components/DevOnly.tsx';
 import styles from '../../components/dev.module.css';
 import type { DevAccount } from '../../lib/api.ts';
@@ -11,6 +12,7 @@ export function DevHome() {
   const [state, reload] = useApi<{ accounts: DevAccount[] }>('/api/dev/accounts');
   return (
     <>
+      <CalendarNotice />
       <ul>
         <li>
           <Link href={routes.devOutbox}>短信发件箱（本地模拟短信）</Link>

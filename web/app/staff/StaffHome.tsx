@@ -116,7 +116,7 @@ function Workbench({ session }: { session: Session }) {
                       <dd>{formatTime(t.waitingSince)}</dd>
                       <dt>环节期限</dt>
                       <dd>
-                        {t.deadline ? <Deadline iso={t.deadline} provisional={t.provisional} /> : '—'}
+                        {t.deadline ? <Deadline iso={t.deadline} provisional={t.deadlineProvisional} /> : '—'}
                         {t.mark && (
                           <span className="visually-hidden">
                             （{t.mark === 'red' ? '已超期' : '临近期限'}）
@@ -127,7 +127,7 @@ function Workbench({ session }: { session: Session }) {
                         <>
                           <dt>办结期限</dt>
                           <dd>
-                            <Deadline iso={t.caseDeadline} provisional={t.provisional} />
+                            <Deadline iso={t.caseDeadline} provisional={t.caseDeadlineProvisional} />
                           </dd>
                         </>
                       )}

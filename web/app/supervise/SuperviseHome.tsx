@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import { AlertList } from '../../components/AlertList.tsx';
+import { CalendarNotice } from '../../components/CalendarNotice.tsx';
 import styles from '../../components/Case.module.css';
 import { useAuthApi, useDeptNames } from '../../components/CaseData.ts';
 import { CaseGate } from '../../components/CaseGate.tsx';
@@ -43,6 +44,7 @@ function Alerts({ session }: { session: Session }) {
 
   return (
     <>
+      <CalendarNotice />
       <p className={styles.meta}>
         <span>{session.claims.name}</span>
         <span>
