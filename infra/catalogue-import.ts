@@ -1,7 +1,10 @@
 /**
  * Operators: validate and load a catalogue into the catalogue table, all or nothing.
  *
- *   npx tsx infra/catalogue-import.ts <file.json|file.csv> [--dry-run]
+ *   npx tsx infra/catalogue-import.ts <file.json|file.csv> [--dry-run] [--confirm-removal N]
+ *
+ * An import that removes more than a tenth of the current items is refused unless
+ * --confirm-removal names exactly how many it removes.
  *
  * Table name from CATALOGUE_TABLE; endpoint and credentials as the AWS SDK reads them
  * (AWS_ENDPOINT_URL_DYNAMODB for the local cloud, AWS_REGION, AWS_PROFILE, …).
@@ -10,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ImportInput, prepareImport } from '../functions/catalogue/csv.ts';
+import { type ImportInput, prepareImport, removalUnconfirmed } from '../functions/catalogue/csv.ts';
 import { formatError } from '../functions/catalogue/model.ts';
 import { readCatalogue, writeCatalogue } from '../functions/catalogue/store.ts';
 import { halls } from './halls.ts';
@@ -34,9 +37,13 @@ export function progressBar(label: string) {
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const dryRun = args.includes('--dry-run');
-  const file = args.find((a) => !a.startsWith('--'));
+  const at = args.indexOf('--confirm-removal');
+  const confirmRemoval = at >= 0 ? Number(args[at + 1]) : undefined;
+  const file = args.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1));
   if (!file) {
-    console.error('用法：npx tsx infra/catalogue-import.ts <目录.json|目录.csv> [--dry-run]');
+    console.error(
+      '用法：npx tsx infra/catalogue-import.ts <目录.json|目录.csv> [--dry-run] [--confirm-removal 数量]',
+    );
     return 2;
   }
   const table = process.env.CATALOGUE_TABLE;
@@ -74,11 +81,16 @@ async function main(): Promise<number> {
   }
   const s = prepared.summary;
   console.error(
-    `校验通过：事项 ${s?.items} 项（新增 ${s?.added}，更新 ${s?.updated}），部门 ${s?.departments} 个，流程模板 ${s?.templates} 个。`,
+    `校验通过：事项 ${s?.items} 项（新增 ${s?.added}，更新 ${s?.updated}，删除 ${s?.removed}），部门 ${s?.departments} 个，流程模板 ${s?.templates} 个。`,
   );
   if (dryRun) {
     console.error('--dry-run：未写入。');
     return 0;
+  }
+  const unconfirmed = removalUnconfirmed(prepared.summary!, current.items.length, confirmRemoval);
+  if (unconfirmed) {
+    console.error(`${unconfirmed}（--confirm-removal ${prepared.summary!.removed}）`);
+    return 1;
   }
   const meta = await writeCatalogue(doc, table, prepared.catalogue, { onProgress: progressBar('写入') });
   console.error(`已导入，目录版本 ${meta.version}。`);

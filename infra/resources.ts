@@ -168,7 +168,7 @@ const hall = {
         'IDEM#<sub>#<key> / IDEM              idempotency record of a filing (expiresAt TTL)',
         'RATE#<key>#<window> / RATE           rate-limit counter (expiresAt TTL)',
         'byApplicant: gsi1pk=APPLICANT#<sub>, gsi1sk=<filedAt>            “我的办件”',
-        'byQueue:     gsi2pk=QUEUE#<dept>#<post>, gsi2sk=<since>#<caseNo>  staff queue (TASK items)',
+        'byQueue:     gsi2pk=QUEUE#<dept>#<post>, gsi2sk=<deadline|9999>#<since>#<caseNo>  staff queue (TASK items), most urgent first',
         '             gsi2pk=ALERTS, gsi2sk=<raisedAt>#<caseNo>#<alertId>   supervisors’ alert list',
       ].join('\n'),
     },

@@ -17,6 +17,7 @@ import type { CaseState, Deadlines, Task, Timer, TimerKey } from '#domain/proces
 import type { AlertView } from '#domain/views.ts';
 import type { CaseStatus } from '#domain/vocabulary.ts';
 import { dynamo, env } from '#lib/aws.ts';
+import { decodeCursor, encodeCursor } from '#lib/cursor.ts';
 import type { CaseEvent } from './model.ts';
 import { BusyError, type CaseStore, ConflictError } from './ports.ts';
 
@@ -62,6 +63,12 @@ export interface TaskRecord extends Task {
   since: string;
   itemName: string;
   applicantName: string;
+  /**
+   * The deadline the task answers to, as it stood when the task began (`taskDeadline` of the case):
+   * it orders the post's queue. (Tasks stored before it existed keep their old index key
+   * `<since>#<caseNo>`, which sorts among the deadlines by when they began, until answered.)
+   */
+  deadline?: string;
 }
 
 /** An alert as stored: the same shape as the view, with UTC instants. */
@@ -83,6 +90,28 @@ export const alertKey = (caseNo: string, alertId: string) => ({
   sk: `ALERT#${alertId}`,
 });
 export const queueKey = (deptCode: string, post: string) => `QUEUE#${deptCode}#${post}`;
+const applicantKey = (sub: string) => `APPLICANT#${sub}`;
+
+/** Which deadline a task answers to: its step's, else the deemed-acceptance instant, else the case's. */
+export function taskDeadlineKey(
+  d: Partial<Deadlines> | undefined,
+): 'step' | 'deemAccept' | 'case' | undefined {
+  return (['step', 'deemAccept', 'case'] as const).find((k) => d?.[k]);
+}
+export const taskDeadline = (d: Partial<Deadlines> | undefined): string | undefined => {
+  const key = taskDeadlineKey(d);
+  return key && d?.[key];
+};
+
+/** Sorts after every instant: tasks without a deadline come last in their queue. */
+export const NO_DEADLINE = '9999';
+
+/**
+ * A task's place in its post's queue (byQueue sort key): the most urgent deadline first, those
+ * without one last; then who waits longest, then the case number, for a stable order.
+ */
+export const queueSortKey = (t: Pick<TaskRecord, 'deadline' | 'since' | 'caseNo'>) =>
+  `${t.deadline ?? NO_DEADLINE}#${t.since}#${t.caseNo}`;
 export const ALERTS_INDEX_KEY = 'ALERTS';
 
 const strip = <T>(item: Record<string, unknown>): T => {
@@ -127,7 +156,7 @@ export async function getIdempotency(sub: string, key: string): Promise<Idempote
 const caseItem = (record: CaseRecord) => ({
   ...caseKey(record.caseNo),
   ...record,
-  gsi1pk: `APPLICANT#${record.applicant.sub}`,
+  gsi1pk: applicantKey(record.applicant.sub),
   gsi1sk: record.filedAt,
 });
 
@@ -162,7 +191,7 @@ export async function createCase(
           pk: `CASE#${record.caseNo}`,
           sk: 'AGENT',
           caseNo: record.caseNo,
-          gsi1pk: `APPLICANT#${record.agent.sub}`,
+          gsi1pk: applicantKey(record.agent.sub),
           gsi1sk: record.filedAt,
         },
       },
@@ -296,7 +325,7 @@ export async function storeTask(caseVersion: number, task: TaskRecord): Promise<
                 ...taskKey(task.caseNo, task.id),
                 ...task,
                 ...(task.kind === 'staff' && task.dept
-                  ? { gsi2pk: queueKey(task.dept, task.post), gsi2sk: `${task.since}#${task.caseNo}` }
+                  ? { gsi2pk: queueKey(task.dept, task.post), gsi2sk: queueSortKey(task) }
                   : {}),
               },
             },
@@ -310,28 +339,84 @@ export async function storeTask(caseVersion: number, task: TaskRecord): Promise<
   }
 }
 
-/** One page of an index partition (the two indexes: byApplicant on gsi1, byQueue on gsi2). */
-async function queryIndex(
-  index: 'byApplicant' | 'byQueue',
+const INDEX_KEYS = {
+  byApplicant: { partition: 'gsi1pk', keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'] },
+  byQueue: { partition: 'gsi2pk', keys: ['pk', 'sk', 'gsi2pk', 'gsi2sk'] },
+} as const;
+
+/** An item's key in an index: what DynamoDB's LastEvaluatedKey would be after it. */
+const indexKeyOf = (index: keyof typeof INDEX_KEYS, item: Record<string, unknown>) =>
+  Object.fromEntries(INDEX_KEYS[index].keys.map((k) => [k, item[k]]));
+
+interface IndexPage {
+  items: Record<string, unknown>[];
+  /** There are items after these (read one more than asked to know it). */
+  more: boolean;
+}
+
+/**
+ * One page of an index partition (the two indexes: byApplicant on gsi1, byQueue on gsi2), after
+ * `cursor` (a cursor of this very partition: anything else is 400 BAD_CURSOR, see #lib/cursor.ts).
+ */
+async function queryPage(
+  index: keyof typeof INDEX_KEYS,
   partition: string,
-  opts: { limit: number; newestFirst?: boolean },
-): Promise<Record<string, unknown>[]> {
-  const key = index === 'byApplicant' ? 'gsi1pk' : 'gsi2pk';
+  opts: { limit: number; newestFirst?: boolean; cursor?: string },
+): Promise<IndexPage> {
+  const { partition: attribute, keys } = INDEX_KEYS[index];
+  const start = decodeCursor(opts.cursor, { keys, partition: [attribute, partition] });
   const out = await dynamo.send(
     new QueryCommand({
       TableName: table(),
       IndexName: index,
-      KeyConditionExpression: `${key} = :p`,
+      KeyConditionExpression: `${attribute} = :p`,
       ExpressionAttributeValues: { ':p': partition },
       ScanIndexForward: !opts.newestFirst,
-      Limit: opts.limit,
+      Limit: opts.limit + 1,
+      ExclusiveStartKey: start,
     }),
   );
-  return out.Items ?? [];
+  const items = out.Items ?? [];
+  // Fewer than asked and a LastEvaluatedKey happens only at DynamoDB's 1 MB page: more may follow.
+  return {
+    items: items.slice(0, opts.limit),
+    more: items.length > opts.limit || !!out.LastEvaluatedKey,
+  };
 }
 
-export async function listQueue(queue: string, limit = 100): Promise<TaskRecord[]> {
-  return (await queryIndex('byQueue', queue, { limit })).map((i) => strip<TaskRecord>(i));
+/** The first `limit` items of an index partition. */
+async function queryIndex(
+  index: keyof typeof INDEX_KEYS,
+  partition: string,
+  opts: { limit: number; newestFirst?: boolean },
+): Promise<Record<string, unknown>[]> {
+  return (await queryPage(index, partition, opts)).items;
+}
+
+/** A task as a queue lists it, with its place and the cursor that resumes right after it. */
+export interface QueueEntry {
+  task: TaskRecord;
+  sortKey: string;
+  after: string;
+}
+
+/**
+ * One page of a post's queue, most urgent first (the index is ordered by deadline); `more` says
+ * whether tasks follow the last one. `cursor` is an `after` of this queue.
+ */
+export async function listQueue(
+  queue: string,
+  opts: { limit: number; cursor?: string },
+): Promise<{ entries: QueueEntry[]; more: boolean }> {
+  const page = await queryPage('byQueue', queue, opts);
+  return {
+    entries: page.items.map((item) => ({
+      task: strip<TaskRecord>(item),
+      sortKey: item.gsi2sk as string,
+      after: encodeCursor(indexKeyOf('byQueue', item))!,
+    })),
+    more: page.more,
+  };
 }
 
 export async function getCases(caseNos: string[]): Promise<CaseRecord[]> {
@@ -348,10 +433,20 @@ export async function getCases(caseNos: string[]): Promise<CaseRecord[]> {
   return out;
 }
 
-/** Case numbers of a person's cases (as applicant or as agent), newest first. */
-export async function listMine(sub: string, limit = 50): Promise<string[]> {
-  const items = await queryIndex('byApplicant', `APPLICANT#${sub}`, { limit, newestFirst: true });
-  return items.map((i) => i.caseNo as string);
+/**
+ * One page of a person's cases (as applicant or as agent), newest first: their numbers, and the
+ * cursor of the next page when there is one.
+ */
+export async function listMine(
+  sub: string,
+  opts: { limit: number; cursor?: string },
+): Promise<{ caseNos: string[]; cursor?: string }> {
+  const page = await queryPage('byApplicant', applicantKey(sub), { ...opts, newestFirst: true });
+  const last = page.items.at(-1);
+  return {
+    caseNos: page.items.map((i) => i.caseNo as string),
+    cursor: page.more && last ? encodeCursor(indexKeyOf('byApplicant', last)) : undefined,
+  };
 }
 
 export async function listAlerts(limit = 100): Promise<AlertRecord[]> {

@@ -253,8 +253,28 @@ export interface ImportSummary {
   items: number;
   added: number;
   updated: number;
+  /** Items of the current catalogue that the new one no longer has. */
+  removed: number;
   departments: number;
   templates: number;
+}
+
+/**
+ * An import that would remove more than this share of the current items (one empty list would
+ * empty the whole catalogue) is refused unless the operator confirms the exact number removed.
+ */
+export const REMOVAL_CONFIRM_SHARE = 0.1;
+
+/** Why the import must be confirmed first, or undefined when it may go ahead. */
+export function removalUnconfirmed(
+  summary: ImportSummary,
+  currentItems: number,
+  confirmed: number | undefined,
+): string | undefined {
+  if (summary.removed === 0 || summary.removed <= currentItems * REMOVAL_CONFIRM_SHARE) return undefined;
+  if (confirmed === summary.removed) return undefined;
+  const share = Math.round((summary.removed / currentItems) * 100);
+  return `本次导入将删除现有目录中的 ${summary.removed} 个事项（占 ${share}%）。如确需删除，请核对后以确认数 ${summary.removed} 重新提交。`;
 }
 
 export type ImportInput = { kind: 'json'; data: unknown } | { kind: 'csv'; text: string };
@@ -389,6 +409,8 @@ export function prepareImport(
 
   const codes = input.kind === 'csv' ? [...rowOf.keys()] : cat.items.map((i) => i.code);
   const added = codes.filter((c) => !existing.has(c)).length;
+  const kept = new Set(cat.items.map((i) => i.code));
+  const removed = [...existing].filter((c) => !kept.has(c)).length;
   return {
     catalogue: cat,
     errors: [],
@@ -396,6 +418,7 @@ export function prepareImport(
       items: cat.items.length,
       added,
       updated: codes.length - added,
+      removed,
       departments: cat.departments.length,
       templates: cat.templates.length,
     },

@@ -1,8 +1,10 @@
 /**
- * POST /api/catalogue/import[?dryRun=1] — operators load a catalogue: body JSON (application/json)
- * or CSV (text/csv). Every row is validated first; anything wrong → 422 with every error (row,
- * field, Chinese message) and nothing is loaded. Otherwise the whole catalogue is written as a new
- * version and the pointer flips at the end (see store.ts).
+ * POST /api/catalogue/import[?dryRun=1][&confirmRemoval=N] — operators load a catalogue: body JSON
+ * (application/json) or CSV (text/csv). Every row is validated first; anything wrong → 422 with
+ * every error (row, field, Chinese message) and nothing is loaded. An import that would remove more
+ * than a tenth of the current items → 409 REMOVAL_UNCONFIRMED unless confirmRemoval names exactly
+ * how many. Otherwise the whole catalogue is written as a new version and the pointer flips at the
+ * end (see store.ts; the previous version is kept).
  *
  * Not the house `api()` wrapper: a catalogue is far larger than its 64 KiB JSON limit and may be CSV.
  * The same error shape and the same principal reading are used.
@@ -13,7 +15,7 @@ import { dynamo, env } from '#lib/aws.ts';
 import { errorReply, HttpError, httpErrors, json } from '#lib/http.ts';
 import { logger } from '#lib/logger.ts';
 import { principalFromClaims } from '#lib/principal.ts';
-import { prepareImport } from './csv.ts';
+import { prepareImport, removalUnconfirmed } from './csv.ts';
 import { CatalogueConflictError, readCatalogue, writeCatalogue } from './store.ts';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -54,8 +56,12 @@ async function run(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResult
       prepared.errors,
     );
   }
-  const dryRun = /^(1|true)$/.test(event.queryStringParameters?.dryRun ?? '');
+  const query = event.queryStringParameters ?? {};
+  const dryRun = /^(1|true)$/.test(query.dryRun ?? '');
   if (dryRun) return json(200, { dryRun: true, summary: prepared.summary });
+  const confirmed = /^\d{1,6}$/.test(query.confirmRemoval ?? '') ? Number(query.confirmRemoval) : undefined;
+  const unconfirmed = removalUnconfirmed(prepared.summary!, current.items.length, confirmed);
+  if (unconfirmed) throw new HttpError(409, 'REMOVAL_UNCONFIRMED', unconfirmed, prepared.summary);
   try {
     const meta = await writeCatalogue(dynamo, table, prepared.catalogue);
     logger.info('catalogue imported', { by: principal.sub, version: meta.version, ...prepared.summary });

@@ -132,6 +132,29 @@ export interface QueueTask {
   mark?: Mark;
 }
 
+/**
+ * One page of a list. `cursor` (opaque) asks for the next page (`?cursor=`); absent on the last page.
+ * A cursor that was edited, or belongs to another list, is refused with 400 BAD_CURSOR.
+ */
+export interface Paged {
+  cursor?: string;
+}
+
+/** GET /tasks: one page of the caller's queue, most urgent deadline first. */
+export interface QueuePage extends Paged {
+  tasks: QueueTask[];
+}
+
+/** A case in 我的办件, with whether it waits on the applicant (补正). */
+export interface MyCase extends CaseSummary {
+  needsMe: boolean;
+}
+
+/** GET /cases: one page of 我的办件, newest first. */
+export interface MyCasesPage extends Paged {
+  cases: MyCase[];
+}
+
 export interface FiledCase {
   caseNo: string;
   queryCode: string;

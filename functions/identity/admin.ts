@@ -4,7 +4,8 @@ import { nowMs } from '#domain/clock.ts';
 import { ROLES } from '#domain/roles.ts';
 import { beijingDate } from '#domain/time.ts';
 import { catalogueIndex } from '#functions/catalogue/runtime.ts';
-import { api, HttpError } from '#lib/http.ts';
+import { decodeCursor } from '#lib/cursor.ts';
+import { api } from '#lib/http.ts';
 import { accountView, roleChange } from './model.ts';
 import { context, routes } from './runtime.ts';
 import { changeRoles, requireOperator } from './service.ts';
@@ -23,21 +24,14 @@ const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-function validCursor(cursor: string): boolean {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return typeof key?.pk === 'string' && typeof key?.gsi1pk === 'string';
-  } catch {
-    return false;
-  }
-}
-
 export const handler = routes({
   'GET /api/accounts': api({ auth: 'user', query: listQuery }, async ({ event, principal, query }) => {
     requireOperator(principal);
     const ctx = context(event);
-    if (query.cursor && !validCursor(query.cursor))
-      throw new HttpError(400, 'BAD_CURSOR', '翻页参数无效，请从第一页重新查询');
+    decodeCursor(query.cursor, {
+      keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+      partition: ['gsi1pk', `ROLE#${query.role}`],
+    });
     const page = await ctx.store.listAccounts(query.role, query.limit, query.cursor);
     // Operators see accounts masked: they manage roles, not identities.
     return { body: { accounts: page.accounts.map((a) => accountView(a, false)), cursor: page.cursor } };

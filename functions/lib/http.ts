@@ -38,7 +38,8 @@ export const httpErrors = {
   notFound: (message = '未找到请求的内容') => new HttpError(404, 'NOT_FOUND', message),
   conflict: (message = '该办件已被他人处理，请刷新后重试') => new HttpError(409, 'CONFLICT', message),
   tooLarge: () => new HttpError(413, 'PAYLOAD_TOO_LARGE', '提交的内容过大'),
-  unsupportedType: () => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 application/json 格式提交'),
+  unsupportedType: () =>
+    new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 application/json 格式（UTF-8 编码）提交'),
   tooManyRequests: () => new HttpError(429, 'TOO_MANY_REQUESTS', '操作过于频繁，请稍后再试'),
 };
 
@@ -143,8 +144,14 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined
 
 function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string>): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const [type, ...parameters] = (headers['content-type'] ?? '').split(';').map((p) => p.trim().toLowerCase());
   if (type !== 'application/json') throw httpErrors.unsupportedType();
+  // JSON is UTF-8 (RFC 8259); a body declared in another charset would be misread, not converted.
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') throw httpErrors.unsupportedType();
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw httpErrors.tooLarge();
   try {

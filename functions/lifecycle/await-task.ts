@@ -1,14 +1,15 @@
 /**
  * State machine task (lambda:invoke.waitForTaskToken): a human task begins. Keep its token with the
- * case and list it in the post's queue. If the case no longer waits on this task (it moved on
- * between "advance" and now), fail with TaskStale: the machine catches it and asks again. (Answering
- * the token from here would need this function to hold rights on the machine that invokes it.)
+ * case and list it in the post's queue, placed by its deadline. If the case no longer waits on this
+ * task (it moved on between "advance" and now), fail with TaskStale: the machine catches it and asks
+ * again. (Answering the token from here would need this function to hold rights on the machine that
+ * invokes it.)
  */
 
 import { now } from '#domain/clock.ts';
 import { openTasks, type Task } from '#domain/process.ts';
 import { ConflictError } from '#functions/cases/ports.ts';
-import { getCase, storeTask } from '#functions/cases/store.ts';
+import { getCase, storeTask, taskDeadline } from '#functions/cases/store.ts';
 import { logger } from '#lib/logger.ts';
 
 interface Input {
@@ -38,6 +39,8 @@ export async function handler(input: Input): Promise<{ stored: boolean }> {
         since: now().toISOString(),
         itemName: record.itemName,
         applicantName: record.applicant.name,
+        // Orders the post's queue (most urgent first): the case's deadlines are known by now.
+        deadline: taskDeadline(record.deadlines),
       });
       logger.info('task waiting', { caseNo: input.caseNo, task: input.task.id });
       return { stored: true };

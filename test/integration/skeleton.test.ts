@@ -71,6 +71,16 @@ describe('the portal reads', () => {
     expect(body.notice).toBeUndefined();
   });
 
+  it('refuses an import that would empty the catalogue unless the number removed is confirmed', async () => {
+    const operator = await login('operator');
+    const before = (await call('GET', '/api/items?limit=1')).body.total;
+    const res = await call('POST', '/api/catalogue/import', { token: operator, body: { items: [] } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('REMOVAL_UNCONFIRMED');
+    expect(res.body.error.message).toContain('将删除现有目录中的');
+    expect((await call('GET', '/api/items?limit=1')).body.total).toBe(before);
+  });
+
   it('serves the portal at /', async () => {
     const res = await call('GET', '/');
     expect(res.status).toBe(200);

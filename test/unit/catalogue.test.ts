@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvItems, parseCsv, prepareImport } from '#functions/catalogue/csv.ts';
+import { csvItems, parseCsv, prepareImport, removalUnconfirmed } from '#functions/catalogue/csv.ts';
 import {
   type Catalogue,
   checkItemRules,
@@ -298,5 +298,25 @@ describe('JSON import', () => {
   });
   it('refuses what is not a catalogue object', () => {
     expect(prepareImport(seed, { kind: 'json', data: [1, 2] }).errors[0].field).toBe('(文件)');
+  });
+});
+
+describe('an import that removes much of the catalogue', () => {
+  const summary = (removed: number) => ({
+    items: 0,
+    added: 0,
+    updated: 0,
+    removed,
+    departments: 0,
+    templates: 0,
+  });
+  it('goes ahead when it removes a tenth or less, and otherwise only with the exact number confirmed', () => {
+    expect(removalUnconfirmed(summary(0), 1219, undefined)).toBeUndefined();
+    expect(removalUnconfirmed(summary(121), 1219, undefined)).toBeUndefined();
+    expect(removalUnconfirmed(summary(1219), 1219, undefined)).toMatch(
+      /将删除现有目录中的 1219 个事项（占 100%）/,
+    );
+    expect(removalUnconfirmed(summary(1219), 1219, 1000)).toBeDefined();
+    expect(removalUnconfirmed(summary(1219), 1219, 1219)).toBeUndefined();
   });
 });

@@ -69,6 +69,8 @@ describe('api()', () => {
       'PAYLOAD_TOO_LARGE',
     ],
     ['{"name":"张"}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['{"name":"张三"}', 'application/json; charset=utf-16', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['{"name":"张三"}', 'application/json; charset="UTF-16LE"', 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ])('refuses %#', async (body, type, status, code) => {
     const res = await run(handler, event({ body, type, claims }));
     expect(res.status).toBe(status);

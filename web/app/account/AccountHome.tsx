@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useHalls } from '../../components/HallContext.tsx';
 import { authJson, refreshSession, useSession } from '../../lib/auth.ts';
 import styles from '../register/forms.module.css';
+import { MyCases } from './MyCases.tsx';
 
 interface Me {
   account: {
@@ -20,16 +21,6 @@ interface Me {
   enterprises: { uscc: string; name: string; role: 'legal' | 'authorised' }[];
 }
 
-interface MyCase {
-  caseNo: string;
-  itemName: string;
-  deptName?: string;
-  statusName?: string;
-  currentStep?: string;
-  filedAt: string;
-  needsMe?: boolean;
-}
-
 const ROLE_NAMES: Record<string, string> = {
   applicant: '个人用户',
   agent: '代办员',
@@ -43,7 +34,6 @@ export function AccountHome() {
   const hallState = useHalls().halls;
   const halls = hallState.status === 'ready' ? hallState.data : undefined;
   const [me, setMe] = useState<Me>();
-  const [cases, setCases] = useState<(MyCase & { hallName: string })[]>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -59,24 +49,6 @@ export function AccountHome() {
   useEffect(() => {
     if (session) void load();
   }, [session?.claims.sub, load, session]);
-
-  // 我的办件 across every hall: one account, six halls.
-  useEffect(() => {
-    if (!session || !halls?.length) return;
-    let live = true;
-    Promise.all(
-      halls.map((h) =>
-        authJson<{ cases: MyCase[] }>(`/api/halls/${h.id}/cases`)
-          .then((r) => r.cases.map((c) => ({ ...c, hallName: h.name })))
-          .catch(() => []),
-      ),
-    ).then((lists) => {
-      if (live) setCases(lists.flat().sort((a, b) => b.filedAt.localeCompare(a.filedAt)));
-    });
-    return () => {
-      live = false;
-    };
-  }, [session?.claims.sub, halls, session]);
 
   async function actAs(uscc: string | null) {
     setBusy(true);
@@ -147,25 +119,7 @@ export function AccountHome() {
 
       <section className="panel" aria-labelledby="my-cases">
         <h2 id="my-cases">我的办件</h2>
-        {cases === undefined ? (
-          <p role="status">正在加载……</p>
-        ) : cases.length === 0 ? (
-          <p>暂无办件。可在首页搜索事项并在线申办。</p>
-        ) : (
-          <ul className={styles.list}>
-            {cases.map((c) => (
-              <li key={c.caseNo}>
-                <strong>{c.itemName}</strong>
-                {c.needsMe ? '（需要您补正材料）' : ''}
-                <br />
-                {c.hallName} · {c.deptName} · {c.statusName}
-                {c.currentStep ? ` · 当前环节：${c.currentStep}` : ''}
-                <br />
-                办件编号 {c.caseNo} · 申请时间 {c.filedAt.slice(0, 16).replace('T', ' ')}
-              </li>
-            ))}
-          </ul>
-        )}
+        <MyCases sub={session.claims.sub} halls={halls} />
       </section>
 
       {me && (me.enterprises.length > 0 || a?.roles.includes('applicant')) && (

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AlertList } from '../../components/AlertList.tsx';
 import styles from '../../components/Case.module.css';
 import { useAuthApi, useDeptNames } from '../../components/CaseData.ts';
@@ -8,7 +9,7 @@ import { CaseGate } from '../../components/CaseGate.tsx';
 import { CaseMark, Deadline } from '../../components/CaseParts.tsx';
 import { useHalls } from '../../components/HallContext.tsx';
 import { Empty, LoadError, Loading } from '../../components/Status.tsx';
-import type { Session } from '../../lib/auth.ts';
+import { authJson, type Session } from '../../lib/auth.ts';
 import { type AlertView, formatTime, type QueueTask } from '../../lib/cases.ts';
 import { routes } from '../../lib/routes.ts';
 
@@ -20,6 +21,79 @@ export function StaffHome() {
   );
 }
 
+type QueueLoad =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; tasks: QueueTask[]; cursor?: string };
+
+/**
+ * The queue, page by page (GET /tasks answers the most urgent first, 50 at a time, with a cursor
+ * for the next page): `reload` starts again from the first page, `loadMore` appends the next one.
+ */
+function useQueue(path: string | null) {
+  const [queue, setQueue] = useState<QueueLoad>({ status: 'loading' });
+  const [more, setMore] = useState<{ loading: boolean; error?: string }>({ loading: false });
+  // Answers of an older load (before 刷新) are dropped.
+  const generation = useRef(0);
+
+  const reload = useCallback(
+    (quiet = false) => {
+      if (path === null) return;
+      const g = ++generation.current;
+      if (!quiet) setQueue({ status: 'loading' });
+      setMore({ loading: false });
+      authJson<{ tasks: QueueTask[]; cursor?: string }>(path).then(
+        (data) => {
+          if (g !== generation.current) return;
+          setQueue({
+            status: 'ready',
+            tasks: Array.isArray(data?.tasks) ? data.tasks : [],
+            cursor: data?.cursor,
+          });
+        },
+        (err: Error) => {
+          if (g === generation.current) setQueue({ status: 'error', message: err.message });
+        },
+      );
+    },
+    [path],
+  );
+
+  useEffect(() => {
+    reload();
+    return () => {
+      generation.current++;
+    };
+  }, [reload]);
+
+  const loadMore = useCallback(() => {
+    if (path === null || queue.status !== 'ready' || !queue.cursor || more.loading) return;
+    const g = generation.current;
+    setMore({ loading: true });
+    authJson<{ tasks: QueueTask[]; cursor?: string }>(
+      `${path}?cursor=${encodeURIComponent(queue.cursor)}`,
+    ).then(
+      (data) => {
+        if (g !== generation.current) return;
+        setQueue((q) => {
+          if (q.status !== 'ready') return q;
+          const seen = new Set(q.tasks.map((t) => `${t.caseNo}/${t.taskId}`));
+          const next = (Array.isArray(data?.tasks) ? data.tasks : []).filter(
+            (t) => !seen.has(`${t.caseNo}/${t.taskId}`),
+          );
+          return { status: 'ready', tasks: [...q.tasks, ...next], cursor: data?.cursor };
+        });
+        setMore({ loading: false });
+      },
+      (err: Error) => {
+        if (g === generation.current) setMore({ loading: false, error: err.message });
+      },
+    );
+  }, [path, queue, more.loading]);
+
+  return { queue, reload, loadMore, more };
+}
+
 /** Open before urged before replied: what still needs someone comes first. */
 const ALERT_ORDER: Record<AlertView['status'], number> = { urged: 0, open: 1, replied: 2 };
 
@@ -29,9 +103,12 @@ function Workbench({ session }: { session: Session }) {
   const { halls } = useHalls();
   const hall = halls.status === 'ready' ? halls.data.find((h) => h.id === hallId) : undefined;
   const deptNames = useDeptNames(hallId);
-  const [queue, reloadQueue] = useAuthApi<{ tasks: QueueTask[] }>(
-    hallId ? `/api/halls/${hallId}/tasks` : null,
-  );
+  const {
+    queue,
+    reload: reloadQueue,
+    loadMore,
+    more,
+  } = useQueue(hallId ? `/api/halls/${hallId}/tasks` : null);
   const [alerts, reloadAlerts] = useAuthApi<{ alerts: AlertView[] }>(
     hallId ? `/api/halls/${hallId}/alerts` : null,
   );
@@ -39,7 +116,8 @@ function Workbench({ session }: { session: Session }) {
   if (!hallId || !claims.dept) {
     return <p className="status status-error">您的账号未分配办事大厅或部门，请联系运营人员。</p>;
   }
-  const tasks = queue.status === 'ready' && Array.isArray(queue.data?.tasks) ? queue.data.tasks : [];
+  const tasks = queue.status === 'ready' ? queue.tasks : [];
+  const hasMore = queue.status === 'ready' && !!queue.cursor;
   const red = tasks.filter((t) => t.mark === 'red').length;
   const yellow = tasks.filter((t) => t.mark === 'yellow').length;
   const alertRows =
@@ -79,8 +157,11 @@ function Workbench({ session }: { session: Session }) {
           <>
             <ul className={styles.counts} aria-label="待办统计" data-testid="queue-counts">
               <li>
-                <span className={styles.countNumber}>{tasks.length}</span>
-                <span className={styles.countLabel}>待办（件）</span>
+                <span className={styles.countNumber}>
+                  {tasks.length}
+                  {hasMore ? '+' : ''}
+                </span>
+                <span className={styles.countLabel}>{hasMore ? '已加载待办（件）' : '待办（件）'}</span>
               </li>
               <li>
                 <span className={styles.countNumber}>{yellow}</span>
@@ -135,6 +216,32 @@ function Workbench({ session }: { session: Session }) {
                   </li>
                 ))}
               </ol>
+            )}
+            {tasks.length > 0 && (
+              <div className={styles.toolbar} style={{ marginTop: '1rem' }}>
+                {hasMore ? (
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    style={{ width: '100%' }}
+                    onClick={loadMore}
+                    disabled={more.loading}
+                    aria-busy={more.loading}
+                    data-testid="queue-more"
+                  >
+                    {more.loading ? '正在加载…' : '加载更多'}
+                  </button>
+                ) : (
+                  <p className={styles.meta} role="status" data-testid="queue-end">
+                    已显示全部 {tasks.length} 件待办
+                  </p>
+                )}
+                {more.error && (
+                  <p className="status status-error" role="alert">
+                    加载更多失败：{more.error}，请重试
+                  </p>
+                )}
+              </div>
             )}
           </>
         )}
