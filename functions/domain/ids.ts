@@ -9,9 +9,9 @@
  * - Mainland mobile numbers; person names (real-name verification input).
  *
  * Every validator returns `{ ok: true, value }` (value normalised) or `{ ok: false, code, message }`
- * with a stable code and a Chinese message for the user; the zod schemas carry the same messages.
+ * with a stable code and a Chinese message for the user (functions/identity/model.ts wraps them in
+ * zod schemas with the same messages). No zod here: the portal's forms import this file.
  */
-import { z } from 'zod';
 import { nowMs } from './clock.ts';
 import { beijingDate } from './time.ts';
 
@@ -242,21 +242,3 @@ export function maskName(name: string): string {
 
 /** `91350100M000100Y43` → `913501**********43`: registration and region kept, the body hidden. */
 export const maskUscc = (code: string) => keepEnds(code.trim().toUpperCase(), 6, 2);
-
-// ---------------------------------------------------------------------------------------------
-// zod 4 schemas: the output is the normalised value; an error carries the Chinese message and,
-// in `params.code`, the stable code.
-
-function schemaOf(validate: (v: string) => IdResult, required: string) {
-  return z.string({ error: required }).transform((input, ctx) => {
-    const r = validate(input);
-    if (r.ok) return r.value;
-    ctx.issues.push({ code: 'custom', message: r.message, params: { code: r.code }, input });
-    return z.NEVER;
-  });
-}
-
-export const residentIdSchema = schemaOf((v) => validateResidentId(v), '请输入身份证号码');
-export const usccSchema = schemaOf((v) => validateUscc(v), '请输入统一社会信用代码');
-export const mobileSchema = schemaOf(validateMobile, '请输入手机号码');
-export const personNameSchema = schemaOf(validatePersonName, '请输入姓名');

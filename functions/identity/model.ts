@@ -4,17 +4,36 @@
  */
 import { z } from 'zod';
 import {
+  type IdResult,
   maskName,
   maskPhone,
   maskResidentId,
   maskUscc,
-  mobileSchema,
-  personNameSchema,
-  residentIdSchema,
-  usccSchema,
+  validateMobile,
+  validatePersonName,
+  validateResidentId,
+  validateUscc,
 } from '#domain/ids.ts';
 import { ROLES, type Role } from '#domain/roles.ts';
 import { passwordProblem } from './password.ts';
+
+// ---------------------------------------------------------------------------------------------
+// zod 4 schemas of the national validators (functions/domain/ids.ts): the output is the normalised value; an error carries the Chinese message and,
+// in `params.code`, the stable code.
+
+function schemaOf(validate: (v: string) => IdResult, required: string) {
+  return z.string({ error: required }).transform((input, ctx) => {
+    const r = validate(input);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: 'custom', message: r.message, params: { code: r.code }, input });
+    return z.NEVER;
+  });
+}
+
+export const residentIdSchema = schemaOf((v) => validateResidentId(v), '请输入身份证号码');
+export const usccSchema = schemaOf((v) => validateUscc(v), '请输入统一社会信用代码');
+export const mobileSchema = schemaOf(validateMobile, '请输入手机号码');
+export const personNameSchema = schemaOf(validatePersonName, '请输入姓名');
 
 export const POSTS = ['受理', '审查', '决定', '窗口'] as const;
 export const LEVELS = ['city', 'county', 'town', 'village'] as const;

@@ -5,20 +5,17 @@ import {
   maskPhone,
   maskResidentId,
   maskUscc,
-  mobileSchema,
   mobileToE164,
-  personNameSchema,
   residentIdBirthDate,
   residentIdCheckChar,
-  residentIdSchema,
   usccCheckChar,
-  usccSchema,
   validateAgencyCode,
   validateMobile,
   validatePersonName,
   validateResidentId,
   validateUscc,
 } from '#domain/ids.ts';
+import { mobileSchema, personNameSchema, residentIdSchema, usccSchema } from '#functions/identity/model.ts';
 
 const VALID_IDS = ['11010519491231002X', '440524188001010014', '341602199001011234'];
 const VALID_USCC = ['91350100M000100Y43', '91110108551385082Q'];
