@@ -13,6 +13,7 @@
  * (trimmed, single-line fields on one line, full-width digits made ASCII, IDs upper-cased, phones
  * without spaces, empty optional fields left out).
  */
+
 import {
   type IdErrorCode,
   validateMobile,
@@ -20,6 +21,7 @@ import {
   validateResidentId,
   validateUscc,
 } from './ids.ts';
+import { cleanTextProblem } from './text.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Definitions
@@ -141,23 +143,6 @@ export function maxLengthOf(f: Pick<FormField, 'type' | 'maxLength'>): number | 
 
 // ---------------------------------------------------------------------------------------------
 // Characters
-
-/** 'control' for C0/C1 controls (but tab, newline, carriage return) and bidi overrides; 'surrogate' for a lone half. */
-function badChar(s: string): 'control' | 'surrogate' | undefined {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20) {
-      if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return 'control';
-    } else if (c >= 0x7f && c <= 0x9f) return 'control';
-    else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return 'control';
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return 'surrogate';
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return 'surrogate';
-  }
-  return undefined;
-}
 
 const codePoints = (s: string) => {
   let n = 0;
@@ -306,9 +291,10 @@ export function validateField(
   if (input === undefined)
     return isRequired(f) ? fail('REQUIRED', requiredMessage(f)) : { ok: true, value: undefined };
   if (typeof input !== 'string') return fail('NOT_TEXT', `${f.label}应填写文字内容`);
-  const chars = badChar(input);
-  if (chars === 'control') return fail('CONTROL_CHARS', `${f.label}中含有不可见的控制字符，请删除后重新填写`);
-  if (chars === 'surrogate') return fail('LONE_SURROGATE', `${f.label}中含有无法识别的字符，请重新输入`);
+  const chars = cleanTextProblem(input);
+  if (chars === 'CONTROL_CHARACTER')
+    return fail('CONTROL_CHARS', `${f.label}中含有不可见的控制字符，请删除后重新填写`);
+  if (chars === 'LONE_SURROGATE') return fail('LONE_SURROGATE', `${f.label}中含有无法识别的字符，请重新输入`);
   if (input.trim() === '')
     return isRequired(f) ? fail('REQUIRED', requiredMessage(f)) : { ok: true, value: undefined };
   const r = checkText(f, input.trim());
@@ -326,7 +312,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** A key as it may be shown back: no controls, at most 30 characters. */
 function shownKey(key: string): string {
-  const clean = [...key].map((c) => (badChar(c) ? '�' : c)).join('');
+  const clean = [...key].map((c) => (cleanTextProblem(c) ? '�' : c)).join('');
   const cut = [...clean].slice(0, 30).join('');
   return cut.length < clean.length ? `${cut}…` : cut;
 }
@@ -405,7 +391,7 @@ export interface DefinitionProblem {
 }
 
 const cleanText = (s: unknown, max: number) =>
-  typeof s === 'string' && s.trim() !== '' && s.length <= max && !badChar(s);
+  typeof s === 'string' && s.trim() !== '' && s.length <= max && !cleanTextProblem(s);
 
 /**
  * Everything wrong with a form definition, in Chinese: keys, labels, types and the properties each

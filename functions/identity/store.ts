@@ -403,41 +403,34 @@ export class AccountStore {
     const names = { '#c': `c${s}`, '#t': `t${s}`, '#e': 'expiresAt' };
     // TTL: DynamoDB deletes the item some time after the window has passed.
     const expiresAt = Math.ceil((now + limit.windowMs) / 1000) + 60;
-    let item: Record<string, unknown> | undefined;
-    for (let i = 0; i < 5 && !item; i++) {
-      try {
-        const out = await this.doc.send(
+    /** One conditional update returning the whole item, or undefined when its condition failed. */
+    const update = (expression: string, condition: string) =>
+      this.doc
+        .send(
           new UpdateCommand({
             TableName: this.table,
             Key: rateKey(limit.key),
-            UpdateExpression: 'ADD #c :one SET #e = :exp',
-            ConditionExpression: '#t = :idx',
+            UpdateExpression: expression,
+            ConditionExpression: condition,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ':one': 1, ':idx': idx, ':exp': expiresAt },
             ReturnValues: 'ALL_NEW',
           }),
+        )
+        .then(
+          (out) => out.Attributes,
+          (err) => {
+            if (!conditionFailed(err)) throw err;
+            return undefined;
+          },
         );
-        item = out.Attributes;
-      } catch (err) {
-        if (!conditionFailed(err)) throw err;
-        try {
-          const out = await this.doc.send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: rateKey(limit.key),
-              UpdateExpression: 'SET #c = :one, #t = :idx, #e = :exp',
-              ConditionExpression: 'attribute_not_exists(#t) OR #t < :idx',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ':one': 1, ':idx': idx, ':exp': expiresAt },
-              ReturnValues: 'ALL_NEW',
-            }),
-          );
-          item = out.Attributes;
-        } catch (err2) {
-          if (!conditionFailed(err2)) throw err2;
-          // Another request reset the slot first: count in it on the next round.
-        }
-      }
+    let item: Record<string, unknown> | undefined;
+    // Count in the current slot; else reset a stale slot to it. If another request reset it first,
+    // both conditions fail: count in it on the next round.
+    for (let i = 0; i < 5 && !item; i++) {
+      item =
+        (await update('ADD #c :one SET #e = :exp', '#t = :idx')) ??
+        (await update('SET #c = :one, #t = :idx, #e = :exp', 'attribute_not_exists(#t) OR #t < :idx'));
     }
     // Could not count (a clock far behind another instance's): refuse rather than let it through.
     if (!item) return { count: limit.max + 1, allowed: false, retryAfterMs: limit.windowMs / SLOTS };
