@@ -273,47 +273,41 @@ export function checkActionInput(
 ): { ok: true; input: ActionInput } | ({ ok: false } & RefusalInfo) {
   const input: ActionInput = {};
   for (const field of ACTIONS[id].fields as readonly FieldSpec[]) {
-    const missing = () => field.required && { ok: false as const, field: field.kind, ...field.required };
-    switch (field.kind) {
-      case 'note':
-      case 'reason':
-      case 'result':
-      case 'remedy': {
-        const v = raw[field.kind]?.trim();
-        if (v) input[field.kind] = v;
-        else if (field.required) return missing() as { ok: false } & RefusalInfo;
-        break;
-      }
-      case 'items': {
-        const items = (raw.items ?? []).map((i) => i.trim()).filter(Boolean);
-        if (items.length) input.items = items;
-        else if (field.required) return missing() as { ok: false } & RefusalInfo;
-        break;
-      }
-      case 'special': {
-        const sp = raw.special;
-        const ok =
-          sp &&
-          (SPECIAL_TYPES as readonly string[]).includes(sp.type) &&
-          Number.isInteger(sp.expectedDays) &&
-          sp.expectedDays >= EXPECTED_DAYS.min &&
-          sp.expectedDays <= EXPECTED_DAYS.max;
-        if (ok) input.special = { type: sp.type, expectedDays: sp.expectedDays };
-        else if (field.required || sp) return missing() as { ok: false } & RefusalInfo;
-        break;
-      }
-      case 'method':
-        if ((DELIVERY_METHODS as readonly string[]).includes(raw.method ?? '')) input.method = raw.method;
-        else if (field.required || raw.method) return missing() as { ok: false } & RefusalInfo;
-        break;
-    }
+    const value = fieldValue(field.kind, raw);
+    if (value !== undefined) Object.assign(input, { [field.kind]: value });
+    else if (field.required) return { ok: false, field: field.kind, ...field.required };
   }
   return { ok: true, input };
+}
+
+/** A field's value, trimmed; undefined when it is empty or not one the field allows. */
+function fieldValue(kind: FieldKind, raw: ActionInput) {
+  switch (kind) {
+    case 'note':
+    case 'reason':
+    case 'result':
+    case 'remedy':
+      return raw[kind]?.trim() || undefined;
+    case 'items': {
+      const items = (raw.items ?? []).map((i) => i.trim()).filter(Boolean);
+      return items.length ? items : undefined;
+    }
+    case 'special': {
+      const sp = raw.special;
+      const ok =
+        sp &&
+        (SPECIAL_TYPES as readonly string[]).includes(sp.type) &&
+        Number.isInteger(sp.expectedDays) &&
+        sp.expectedDays >= EXPECTED_DAYS.min &&
+        sp.expectedDays <= EXPECTED_DAYS.max;
+      return ok ? { type: sp.type, expectedDays: sp.expectedDays } : undefined;
+    }
+    case 'method':
+      return (DELIVERY_METHODS as readonly string[]).includes(raw.method ?? '') ? raw.method : undefined;
+  }
 }
 
 /** The field a refusal code is about in this action's form, if any. */
 export function fieldOfCode(id: ActionId, code: string): FieldKind | undefined {
   return (ACTIONS[id].fields as readonly FieldSpec[]).find((f) => f.required?.code === code)?.kind;
 }
-
-export const isActionId = (v: string): v is ActionId => Object.hasOwn(ACTIONS, v);

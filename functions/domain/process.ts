@@ -474,10 +474,9 @@ function offered(s: CaseState, id: ActionId): boolean {
 
 /** Which actions a task allows in the current state (what the console offers), in catalogue order. */
 export function actionsFor(s: CaseState, task: Task): ActionId[] {
-  const kind = task.kind === 'applicant' ? 'applicant' : 'staff';
-  return ACTION_IDS.filter(
-    (id) => ACTIONS[id].by === kind && offered(s, id) && (kind === 'staff' || id === 'supplement'),
-  );
+  // The applicant's only task is 补交材料; withdrawal needs no task (applicantActions).
+  if (task.kind === 'applicant') return offered(s, 'supplement') ? ['supplement'] : [];
+  return ACTION_IDS.filter((id) => ACTIONS[id].by === 'staff' && offered(s, id));
 }
 
 /** Applicant actions that need no open task (补交材料, 撤回 until the decision). */

@@ -1,9 +1,10 @@
 /**
  * The house stream handler: each DynamoDB stream record is parsed by the Powertools parser schema
  * (images unmarshalled and checked, no casts) and handled alone, in order. A record that fails is
- * reported as a partial batch failure, so the mapping retries from it (then sends the batch to
- * its dead-letter queue) while the records before it count as done — one failing phone number
- * never holds up other people's SMS. Handlers must be idempotent: a retry replays later records.
+ * reported as a partial batch failure: the records before it count as done, and the mapping
+ * retries from it (a stream keeps its order, so the records after it wait for those retries, and
+ * after the last one the batch goes to the dead-letter queue). Handlers must be idempotent: a
+ * retry replays the records after the failed one too.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
