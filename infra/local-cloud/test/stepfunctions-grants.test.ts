@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 async function until(check: () => boolean) {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 30_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
@@ -118,7 +118,7 @@ describe('Step Functions grants', () => {
     const admin = client('local');
     const arn = `${A.stateMachine('granted').replace(':stateMachine:', ':execution:')}:e1`;
     let status: string | undefined;
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 30_000;
     while (status !== 'SUCCEEDED' && Date.now() < deadline) {
       status = (await admin.send(new DescribeExecutionCommand({ executionArn: arn }))).status;
       await new Promise((r) => setTimeout(r, 20));
