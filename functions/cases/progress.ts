@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { env } from '#lib/aws.ts';
+import { clientIp } from '#lib/client.ts';
 import { api, httpErrors } from '#lib/http.ts';
 import { enforceLimits } from '#lib/rate-limit.ts';
 import { queryCodeMatches } from './model.ts';
@@ -23,7 +24,7 @@ export const LIMITS = {
 
 export const handler = api({ auth: 'public', query }, async ({ query, event }) => {
   await enforceLimits(env('CASES_TABLE'), [
-    { key: `ip#${event.requestContext.http.sourceIp}`, max: LIMITS.perIpPerMinute, windowSeconds: 60 },
+    { key: `ip#${clientIp(event)}`, max: LIMITS.perIpPerMinute, windowSeconds: 60 },
     { key: `case#${query.caseNo}`, max: LIMITS.perCasePerMinute, windowSeconds: 60 },
   ]);
   const record = await getCase(query.caseNo);

@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context as LambdaContext } from 'aws-lambda';
 import { nowMs } from '#domain/clock.ts';
 import { dynamo, env } from '#lib/aws.ts';
+import { clientIp } from '#lib/client.ts';
 import { errorReply, httpErrors } from '#lib/http.ts';
 import type { Context } from './service.ts';
 import { AccountStore } from './store.ts';
@@ -10,7 +11,7 @@ let store: AccountStore | undefined;
 
 export function context(event: APIGatewayProxyEventV2): Context {
   store ??= new AccountStore(dynamo, env('ACCOUNTS_TABLE'));
-  return { store, now: nowMs(), ip: event.requestContext?.http?.sourceIp };
+  return { store, now: nowMs(), ip: clientIp(event) };
 }
 
 type Handler = (event: APIGatewayProxyEventV2, context: LambdaContext) => Promise<APIGatewayProxyResultV2>;
