@@ -2,10 +2,22 @@
  * A bounded fuzz run over every route of infra/resources.ts against a local cloud started in memory:
  * odd path parameters (escapes, over-long, control characters, other halls' numbers), odd bodies
  * (wrong types, empty keys, huge numbers, lone surrogates, nesting, other charsets), and callers of
- * every role. Prints the status histogram and every 5xx with its request; nothing is asserted here
- * (the findings become tests). Run: `npm run bench -- fuzz` (FUZZ_REQUESTS, FUZZ_SEED to vary).
+ * every role. Half of the filings are real ones (a catalogue item and its example form with a field
+ * spoiled or not, repeated Idempotency-Keys), and case paths and actions use the cases so filed, so
+ * the requests reach deep into the handlers. Afterwards every hall's table is read back for
+ * half-written state: a case whose timeline is short, broken or unverifiable, a case without its
+ * lifecycle execution, an idempotency record without its case; gaps in the case numbers are counted.
+ * Prints the status histogram, every 5xx and every finding; nothing is asserted here (findings
+ * become tests). Run: `npm run bench -- fuzz` (FUZZ_REQUESTS, FUZZ_SEED to vary).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { ACTION_IDS } from '#domain/actions.ts';
+import { exampleForm, type FormDefinition } from '#domain/forms.ts';
+import { verifyChain } from '#functions/cases/model.ts';
 import { startCloud } from '../../infra/local/cloud.ts';
+import { ARNS, hallScope, localName } from '../../infra/local/names.ts';
 import { hallResources, platformResources } from '../../infra/resources.ts';
 
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 5000);
@@ -67,7 +79,36 @@ const KEYS = [
   '__proto__',
 ];
 
-function body(): { raw?: string; type: string } {
+const HALLS = ['qiaocheng', 'lixin'] as const;
+/** Real items of the fuzzed halls with their forms, and the cases filed during the run. */
+const items: { hall: string; code: string; form: FormDefinition }[] = [];
+const filed: string[] = [];
+const usedKeys: string[] = [];
+
+/** A real filing: a catalogue item and its example form, with a field spoiled or dropped now and then. */
+function filing(): Record<string, unknown> {
+  const item = pick(items);
+  const form: Record<string, unknown> = exampleForm(item.form);
+  if (random() < 0.5) {
+    const key = pick(Object.keys(form));
+    if (random() < 0.3) delete form[key];
+    else form[key] = pick(WEIRD_VALUES);
+  }
+  return { itemCode: item.code, form };
+}
+
+function actionBody(): Record<string, unknown> {
+  const out: Record<string, unknown> = { action: pick(ACTION_IDS) };
+  for (let i = Math.floor(random() * 3); i > 0; i--)
+    out[pick(['note', 'reason', 'result', 'items', 'version'])] = pick(WEIRD_VALUES);
+  return out;
+}
+
+function body(route: { path: string }): { raw?: string; type: string } {
+  if (route.path === '/cases' && random() < 0.7)
+    return { raw: JSON.stringify(filing()), type: 'application/json' };
+  if (route.path.endsWith('/actions') && random() < 0.5)
+    return { raw: JSON.stringify(actionBody()), type: 'application/json' };
   const r = random();
   if (r < 0.1) return { raw: '{"a":', type: 'application/json' };
   if (r < 0.15) return { raw: '{"name":"张三"}', type: 'application/json; charset=utf-16' };
@@ -85,8 +126,21 @@ const routes = [
   ...hallResources.routes.map((r) => ({ ...r, prefix: `/api/halls/${'{hall}'}` })),
 ];
 
+const filingRoute = routes.find((r) => r.method === 'POST' && r.path === '/cases')!;
+
 const cloud = await startCloud({ logLevel: 'ERROR' });
 try {
+  for (const hall of HALLS) {
+    const list = (await (await fetch(`${cloud.url}/api/items?hallId=${hall}&limit=20`)).json()) as {
+      items: { code: string }[];
+    };
+    for (const { code } of list.items) {
+      const guide = (await (await fetch(`${cloud.url}/api/items/${encodeURIComponent(code)}`)).json()) as {
+        applicationForm?: FormDefinition;
+      };
+      if (guide.applicationForm) items.push({ hall, code, form: guide.applicationForm });
+    }
+  }
   const tokens: (string | undefined)[] = [undefined, 'not.a.jwt'];
   for (const username of ['zhangsan', 'daiban-xuege', 'qiaocheng-jc', 'supervisor', 'operator']) {
     const res = await fetch(`${cloud.url}/api/dev/token`, {
@@ -102,25 +156,31 @@ try {
   const worker = async () => {
     while (sent < TOTAL) {
       sent++;
-      const route = pick(routes);
-      const hall = pick(['qiaocheng', 'lixin', 'nowhere', '%E4%B8']);
-      const path = `${route.prefix.replace('{hall}', hall)}${route.path}`.replace(/\{[^}]+\}/g, () =>
-        pick(PARAMS),
+      // A quarter of the requests are an applicant's (or agent's) real filings into a real hall.
+      const real = random() < 0.25;
+      const route = real ? filingRoute : pick(routes);
+      const hall = real ? pick(HALLS) : pick([...HALLS, ...HALLS, 'nowhere', '%E4%B8']);
+      const path = `${route.prefix.replace('{hall}', hall)}${route.path}`.replace(/\{[^}]+\}/g, (param) =>
+        param === '{caseNo}' && filed.length > 0 && random() < 0.6 ? pick(filed) : pick(PARAMS),
       );
       const query =
         random() < 0.3
           ? `?${pick(KEYS) || 'q'}=${encodeURIComponent(JSON.stringify(pick(WEIRD_VALUES)) ?? '')}`
           : '';
-      const { raw, type } = route.method === 'GET' ? { raw: undefined, type: '' } : body();
-      const token = pick(tokens);
-      const headers: Record<string, string> = { 'idempotency-key': `fuzz${sent}x`.padEnd(8, 'x') };
+      const { raw, type } = route.method === 'GET' ? { raw: undefined, type: '' } : body(route);
+      const token = real ? pick(tokens.slice(2, 4)) : pick(tokens);
+      const key = usedKeys.length > 0 && random() < 0.2 ? pick(usedKeys) : `fuzz${sent}x`.padEnd(8, 'x');
+      usedKeys.push(key);
+      const headers: Record<string, string> = { 'idempotency-key': key };
       if (type) headers['content-type'] = type;
       if (token) headers.authorization = `Bearer ${token}`;
       let status = 0;
       try {
         const res = await fetch(`${cloud.url}${path}${query}`, { method: route.method, headers, body: raw });
         status = res.status;
-        await res.arrayBuffer();
+        const text = await res.text();
+        if (status === 201 && route.path === '/cases')
+          filed.push((JSON.parse(text) as { caseNo: string }).caseNo);
       } catch {
         status = -1;
       }
@@ -138,6 +198,68 @@ try {
   for (const [status, n] of [...histogram].sort((a, b) => a[0] - b[0])) console.log(`  ${status}  ${n}`);
   console.log(`5xx or no answer: ${fives.length}`);
   for (const line of fives.slice(0, 40)) console.log(`  ${line}`);
+  const halfWritten = await readBack(cloud.env);
+  console.log(`cases filed: ${new Set(filed).size}; half-written: ${halfWritten.length}`);
+  for (const line of halfWritten.slice(0, 40)) console.log(`  ${line}`);
 } finally {
   await cloud.stop();
+}
+
+/** Reads every fuzzed hall's table back and lists what is half-written (see the header). */
+async function readBack(env: Record<string, string>): Promise<string[]> {
+  const sdk = {
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  };
+  const ddb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...sdk, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB }),
+  );
+  const sfn = new SFNClient({ ...sdk, endpoint: env.AWS_ENDPOINT_URL_SFN });
+  const findings: string[] = [];
+  for (const hall of HALLS) {
+    const byPk = new Map<string, Record<string, unknown>[]>();
+    for await (const page of paginateScan(
+      { client: ddb },
+      { TableName: localName(hallScope(hall), 'cases') },
+    )) {
+      for (const item of page.Items ?? [])
+        byPk.set(String(item.pk), [...(byPk.get(String(item.pk)) ?? []), item]);
+    }
+    const casesPerDate = new Map<string, number>();
+    for (const [pk, group] of byPk) {
+      if (pk.startsWith('IDEM#')) {
+        const caseNo = String(group[0].caseNo);
+        if (!byPk.get(`CASE#${caseNo}`)?.some((i) => i.sk === 'CASE'))
+          findings.push(`${hall} ${pk}: no case ${caseNo}`);
+        continue;
+      }
+      if (!pk.startsWith('CASE#')) continue;
+      const record = group.find((i) => i.sk === 'CASE');
+      const caseNo = pk.slice(5);
+      if (!record) {
+        findings.push(`${hall} ${caseNo}: items without the case (${group.map((i) => i.sk).join(', ')})`);
+        continue;
+      }
+      const date = caseNo.split('-')[1];
+      casesPerDate.set(date, (casesPerDate.get(date) ?? 0) + 1);
+      const events = group
+        .filter((i) => String(i.sk).startsWith('EVT#'))
+        .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+        .map(({ pk: _pk, sk: _sk, ...event }) => event) as never[];
+      const chain = verifyChain(caseNo, events);
+      if (!chain.ok) findings.push(`${hall} ${caseNo}: timeline ${chain.reason}`);
+      if (events.length !== record.eventCount)
+        findings.push(`${hall} ${caseNo}: ${events.length} of ${record.eventCount} events`);
+      const arn = `${ARNS.stateMachine(localName(hallScope(hall), 'lifecycle')).replace(':stateMachine:', ':execution:')}:${caseNo}`;
+      await sfn.send(new DescribeExecutionCommand({ executionArn: arn })).catch(() => {
+        findings.push(`${hall} ${caseNo}: no lifecycle execution`);
+      });
+    }
+    for (const [pk, group] of byPk) {
+      if (!pk.startsWith('SEQ#')) continue;
+      const gaps = Number(group[0].n) - (casesPerDate.get(pk.slice(4).replaceAll('-', '')) ?? 0);
+      if (gaps > 0) console.log(`  ${hall} ${pk.slice(4)}: ${gaps} case numbers without a case`);
+    }
+  }
+  return findings;
 }
