@@ -1,8 +1,9 @@
 /**
  * The CDK app (`npx cdk synth`, `npm run deploy`). Synthesises without AWS credentials and
- * without lookups: the environment comes from CDK_DEFAULT_ACCOUNT/REGION when the CLI knows
- * them, else the stacks are environment-agnostic. cdk-nag AwsSolutions runs on every synth and
- * fails it on any finding that has no written acknowledgement.
+ * without lookups: the portal's origins and the region come from infra/config/deployment.json (or
+ * `-c portalOrigin=… -c region=…`) and the synth fails without them; the account from
+ * CDK_DEFAULT_ACCOUNT when the CLI knows it. cdk-nag AwsSolutions runs on every synth and fails it
+ * on any finding that has no written acknowledgement.
  */
 import { existsSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';

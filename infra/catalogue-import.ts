@@ -1,10 +1,14 @@
 /**
- * Operators: validate and load a catalogue into the catalogue table, all or nothing.
+ * Operators: validate and load a catalogue into the catalogue table, all or nothing; or put the
+ * previous version back.
  *
- *   npx tsx infra/catalogue-import.ts <file.json|file.csv> [--dry-run] [--confirm-removal N]
+ *   npx tsx infra/catalogue-import.ts <file.json|file.csv> [--dry-run] [--confirm-removals N]
+ *   npx tsx infra/catalogue-import.ts --rollback <current version, e.g. v000012>
  *
- * An import that removes more than a tenth of the current items is refused unless
- * --confirm-removal names exactly how many it removes.
+ * An import that removes more than the configured share of the current items
+ * (infra/config/catalogue.json) is refused unless --confirm-removals names exactly how many it
+ * removes. The API (POST /api/catalogue/import, /rollback) does the same and writes the audit log;
+ * this tool acts with the caller's AWS credentials (CloudTrail records who).
  *
  * Table name from CATALOGUE_TABLE; endpoint and credentials as the AWS SDK reads them
  * (AWS_ENDPOINT_URL_DYNAMODB for the local cloud, AWS_REGION, AWS_PROFILE, …).
@@ -15,7 +19,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ImportInput, prepareImport, removalUnconfirmed } from '../functions/catalogue/csv.ts';
 import { formatError } from '../functions/catalogue/model.ts';
-import { readCatalogue, writeCatalogue } from '../functions/catalogue/store.ts';
+import {
+  CatalogueRollbackError,
+  readCatalogue,
+  rollbackCatalogue,
+  writeCatalogue,
+} from '../functions/catalogue/store.ts';
 import { halls } from './halls.ts';
 
 /** A progress bar on stderr, redrawn in place; plain lines when stderr is not a terminal. */
@@ -37,12 +46,15 @@ export function progressBar(label: string) {
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const dryRun = args.includes('--dry-run');
-  const at = args.indexOf('--confirm-removal');
-  const confirmRemoval = at >= 0 ? Number(args[at + 1]) : undefined;
-  const file = args.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1));
-  if (!file) {
+  const flagValue = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const confirmRemovals = flagValue('--confirm-removals');
+  const rollback = flagValue('--rollback');
+  const values = new Set([confirmRemovals, rollback]);
+  const file = args.find((a) => !a.startsWith('--') && !values.has(a));
+  if ((!file && !rollback) || (confirmRemovals !== undefined && !/^\d+$/.test(confirmRemovals))) {
     console.error(
-      '用法：npx tsx infra/catalogue-import.ts <目录.json|目录.csv> [--dry-run] [--confirm-removal 数量]',
+      '用法：npx tsx infra/catalogue-import.ts <目录.json|目录.csv> [--dry-run] [--confirm-removals 数量]\n' +
+        '      npx tsx infra/catalogue-import.ts --rollback <当前版本号>',
     );
     return 2;
   }
@@ -51,7 +63,26 @@ async function main(): Promise<number> {
     console.error('请设置环境变量 CATALOGUE_TABLE（事项目录表名）');
     return 2;
   }
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  if (rollback) {
+    try {
+      const { meta, changed } = await rollbackCatalogue(doc, table, rollback);
+      console.error(
+        changed
+          ? `已回退：目录版本 ${meta.version}（撤销 ${rollback}）。`
+          : `${rollback} 已被回退过，当前版本 ${meta.version}。`,
+      );
+      return 0;
+    } catch (e) {
+      if (!(e instanceof CatalogueRollbackError)) throw e;
+      console.error(e.message);
+      return 1;
+    }
+  }
   let text: string;
+  if (!file) return 2;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
@@ -68,9 +99,6 @@ async function main(): Promise<number> {
       return 1;
     }
 
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   const current = await readCatalogue(doc, table);
   if (current.halls.length === 0) current.halls = halls.map((h) => ({ ...h }));
   const prepared = prepareImport(current, input, progressBar('校验'));
@@ -87,9 +115,10 @@ async function main(): Promise<number> {
     console.error('--dry-run：未写入。');
     return 0;
   }
-  const unconfirmed = removalUnconfirmed(prepared.summary!, current.items.length, confirmRemoval);
+  const confirmed = confirmRemovals === undefined ? undefined : Number(confirmRemovals);
+  const unconfirmed = removalUnconfirmed(prepared.summary!, current.items.length, confirmed);
   if (unconfirmed) {
-    console.error(`${unconfirmed}（--confirm-removal ${prepared.summary!.removed}）`);
+    console.error(`${unconfirmed}（--confirm-removals ${prepared.summary!.removed}）`);
     return 1;
   }
   const meta = await writeCatalogue(doc, table, prepared.catalogue, { onProgress: progressBar('写入') });

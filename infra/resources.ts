@@ -24,9 +24,30 @@ export interface TableSpec {
 }
 
 export interface BucketSpec {
-  /** Browsers upload straight to the bucket with presigned PUTs, so it needs CORS. */
+  /** Browsers upload straight to the bucket with presigned POSTs (and PUTs), so it needs CORS. */
   browserUploads: boolean;
   doc: string;
+  /** Objects created under `prefix` start `function` (an S3 event notification; asynchronous invocation). */
+  notify?: { function: string; prefix: string };
+  /** Lifecycle: objects under `prefix`, or carrying the tag, expire `days` after creation (old versions too). */
+  expire?: { prefix?: string; tag?: { key: string; value: string }; days: number }[];
+}
+
+/** The object verbs a function may use on a bucket. */
+export type S3ObjectAction =
+  | 's3:GetObject'
+  | 's3:PutObject'
+  | 's3:PutObjectTagging'
+  | 's3:DeleteObject'
+  | 's3:DeleteObjectVersion';
+/** 'read' = GetObject; 'write' = GetObject and PutObject; or exactly the verbs listed. */
+export type BucketAccess = Access | readonly S3ObjectAction[];
+
+/** The IAM actions of a BucketAccess (the CDK construct and the local grants both use it). */
+export function bucketActions(access: BucketAccess): string[] {
+  if (access === 'read') return ['s3:GetObject'];
+  if (access === 'write') return ['s3:GetObject', 's3:PutObject'];
+  return [...access];
 }
 
 export interface TopicSpec {
@@ -34,6 +55,12 @@ export interface TopicSpec {
 }
 
 export type Access = 'read' | 'write';
+/**
+ * 'revocation': only what the token check of every request that needs a token reads
+ * (functions/identity/revocation.ts): the status and valid-after instants of account profiles, by
+ * key — for the accounts table.
+ */
+export type TableAccess = Access | 'revocation';
 
 export interface FunctionSpec {
   /** Module path from the repository root; the module exports `handler`. */
@@ -41,10 +68,11 @@ export interface FunctionSpec {
   description: string;
   timeoutSeconds?: number;
   memoryMb?: number;
-  tables?: Record<string, Access>;
+  /** A function serving a route that needs a token reads the accounts table (at least 'revocation'). */
+  tables?: Record<string, TableAccess>;
   /** Tables of the platform stack a hall function reads by key (e.g. the catalogue when filing). */
-  platformTables?: Record<string, 'read'>;
-  buckets?: Record<string, Access>;
+  platformTables?: Record<string, 'read' | 'revocation'>;
+  buckets?: Record<string, BucketAccess>;
   topics?: string[];
   /** Sends SMS straight to phone numbers (SNS Publish with PhoneNumber). */
   sms?: boolean;
@@ -52,6 +80,11 @@ export interface FunctionSpec {
   starts?: string[];
   /** State machines whose task tokens this function answers (SendTaskSuccess/Failure). */
   answers?: string[];
+  /**
+   * Another stack calls it by name (the platform's calendar job calls each hall's): its physical
+   * name is fixed, `hallFunctionName(hallId, id)` in a hall stack, the same in AWS and locally.
+   */
+  fixedName?: boolean;
 }
 
 export interface StateMachineSpec {
@@ -59,8 +92,13 @@ export interface StateMachineSpec {
   file: string;
   /** Definition substitution name → function id whose ARN fills it. */
   functions: Record<string, string>;
+  /** Functions of every hall stack it invokes by their fixed names (`fixedName`, `hallFunctionName`). */
+  hallFunctions?: string[];
   doc: string;
 }
+
+/** The physical name of a hall function with a fixed name (FunctionSpec.fixedName). */
+export const hallFunctionName = (hallId: string, functionId: string) => `hall-${hallId}-${functionId}`;
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -79,6 +117,20 @@ export interface StreamSpec {
   table: string;
   function: string;
 }
+
+/**
+ * How every stream mapping reads and retries: the event source mapping's settings in AWS, and the
+ * local cloud's poller follows the same ones. A batch that still fails goes to the mapping's
+ * on-failure queue (AWS) or the local dead letters; `npm run replay` delivers it again. The record
+ * age limit is well under the stream's 24 h, so a dead-lettered batch can still be read back.
+ */
+export const STREAM_MAPPING = {
+  batchSize: 25,
+  maximumRetryAttempts: 5,
+  bisectBatchOnFunctionError: true,
+  maximumRecordAgeSeconds: 3600,
+  maximumBatchingWindowSeconds: 1,
+} as const;
 
 export interface StackResources {
   apiPrefix: string;
@@ -163,18 +215,61 @@ const hall = {
         'CASE#<caseNo> / TASK#<taskId>        an open human task with its state machine task token',
         'CASE#<caseNo> / ALERT#<alertId>      e-supervision alert (yellow/red/finding), with 督办 and reply',
         'CASE#<caseNo> / SMS#<eventSeq>#<to>  SMS outbox record of one event and recipient',
+        '                                     (a failed one is listed under gsi2pk=SMS_FAILED until resent)',
         'CASE#<caseNo> / AGENT                the agent who filed it (for the agent’s own list)',
         'SEQ#<yyyymmdd> / SEQ                 daily case number counter',
         'IDEM#<sub>#<key> / IDEM              idempotency record of a filing (expiresAt TTL)',
-        'RATE#<key>#<window> / RATE           rate-limit counter (expiresAt TTL)',
         'byApplicant: gsi1pk=APPLICANT#<sub>, gsi1sk=<filedAt>            “我的办件”',
         'byQueue:     gsi2pk=QUEUE#<dept>#<post>, gsi2sk=<deadline|9999>#<since>#<caseNo>  staff queue (TASK items), most urgent first',
         '             gsi2pk=ALERTS, gsi2sk=<raisedAt>#<caseNo>#<alertId>   supervisors’ alert list',
+        '             gsi2pk=SMS_FAILED, gsi2sk=<failedAt>#<caseNo>#<key>     SMS that failed, for `npm run replay`',
+      ].join('\n'),
+    },
+    limits: {
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: {},
+      // Not streamed: a counter update must not wake the cases stream's consumers.
+      stream: false,
+      ttlAttribute: 'expiresAt',
+      doc: [
+        'Abuse counters of one hall (functions/lib/limiter.ts), apart from the streamed cases table.',
+        'RATE#<key> / SLIDING   sliding-window counter, 10 slots (expiresAt TTL):',
+        '                       progress-ip#<ip>[#1] failed progress queries of an address,',
+        '                       progress-case#<caseNo> failed progress queries of a case number,',
+        '                       upload#<sub> upload tickets an account asked for (functions/materials)',
+      ].join('\n'),
+    },
+    materials: {
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: {},
+      stream: false,
+      ttlAttribute: 'expiresAt',
+      doc: [
+        'Application materials of one hall (functions/materials): drafts, uploads, files, opens.',
+        'DRAFT#<draftId> / DRAFT              a material set: owner, item, slots filled, state open|filing|filed,',
+        '                                     caseNo once filed (expiresAt TTL while open: 30 days from its start)',
+        'DRAFT#<draftId> / UPLOAD#<uploadId>  an upload ticket (presigned POST) and its verdict (expiresAt TTL)',
+        'DRAFT#<draftId> / FILE#<fileId>      an accepted file: slot, name, type, size, pages, SHA-256, key',
+        'OWNER#<owner>#<itemCode> / DRAFT     the draft an account (or enterprise) is filling for an item',
+        'CASE#<caseNo> / OPEN#<at>#<id>       one open of a file by staff: who, when, which file',
       ].join('\n'),
     },
   },
   buckets: {
-    materials: { browserUploads: true, doc: 'Application materials and results, key <caseNo>/<materialId>' },
+    materials: {
+      browserUploads: true,
+      doc:
+        'Application materials: incoming/<draftId>/<slotId>/<uploadId> as uploaded (presigned POST, ' +
+        'verified then deleted), files/<draftId>/<slotId>/<fileId>.<ext> as accepted',
+      notify: { function: 'verifyMaterial', prefix: 'incoming/' },
+      expire: [
+        { prefix: 'incoming/', days: 1 },
+        // Files of drafts never filed; filing retags a draft's files stage=case (kept: README, archive rule).
+        { tag: { key: 'stage', value: 'draft' }, days: 31 },
+      ],
+    },
   },
   topics: {
     alerts: { doc: 'E-supervision alerts fanned out to supervisors' },
@@ -195,50 +290,94 @@ const hall = {
     fileCase: {
       entry: 'functions/cases/file.ts',
       description: '申办: file a case (for oneself, one’s enterprise, or as an agent)',
-      tables: { cases: 'write' },
-      platformTables: { catalogue: 'read', accounts: 'read' },
+      tables: { cases: 'write', materials: 'write' },
+      platformTables: { catalogue: 'read', accounts: 'read', calendar: 'read' },
+      // Filing retags the draft's files (stage=case), so the abandoned-draft rule never takes them.
+      buckets: { materials: ['s3:PutObjectTagging'] },
       starts: ['lifecycle'],
+    },
+    materialDrafts: {
+      entry: 'functions/materials/drafts.ts',
+      description: '申请材料: a draft’s slots and files; a presigned POST for one slot, within limits',
+      tables: { materials: 'write', limits: 'write' },
+      // Agents' mandates are read from the accounts table (so is the token check).
+      platformTables: { catalogue: 'read', accounts: 'read' },
+      // Presigned POSTs are signed with this function's credentials: S3 allows what it may do.
+      buckets: { materials: ['s3:PutObject'] },
+    },
+    verifyMaterial: {
+      entry: 'functions/materials/verify.ts',
+      description:
+        'S3 object created: check an upload (real type, structure, size, pages, scripts), strip location, accept or reject',
+      tables: { materials: 'write' },
+      buckets: {
+        materials: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:PutObjectTagging',
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+        ],
+      },
+      timeoutSeconds: 30,
+      memoryMb: 1024,
+    },
+    caseMaterials: {
+      entry: 'functions/materials/case.ts',
+      description: 'A case’s materials by slot; staff open a file (short presigned GET), every open logged',
+      tables: { cases: 'read', materials: 'write' },
+      platformTables: { accounts: 'revocation' },
+      buckets: { materials: 'read' },
     },
     caseAction: {
       entry: 'functions/cases/action.ts',
       description: 'Staff decisions and the applicant’s own acts on a case',
       tables: { cases: 'write' },
+      platformTables: { accounts: 'revocation', calendar: 'read' },
       answers: ['lifecycle'],
+      // A 差评 starts the rectification's own execution.
+      starts: ['lifecycle'],
     },
     caseDetail: {
       entry: 'functions/cases/detail.ts',
       description: 'One case with its timeline, deadlines, tasks and allowed actions',
       tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation' },
     },
     myCases: {
       entry: 'functions/cases/mine.ts',
       description: '我的办件',
       tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation' },
     },
     verifyCase: {
       entry: 'functions/cases/verify.ts',
       description: 'Verify the hash chain of a case timeline',
       tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation' },
     },
     taskQueue: {
       entry: 'functions/cases/queue.ts',
       description: 'Staff task queue of one department and post, by deadline',
       tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation' },
     },
     progress: {
       entry: 'functions/cases/progress.ts',
       description: '办件进度查询 by case number and query code',
-      tables: { cases: 'write' },
+      tables: { cases: 'read', limits: 'write' },
     },
     listAlerts: {
       entry: 'functions/supervision/alerts.ts',
       description: 'E-supervision alerts of the hall',
       tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation' },
     },
     respondAlert: {
       entry: 'functions/supervision/respond.ts',
       description: '督办 an alert, or the department’s reply',
       tables: { cases: 'write' },
+      platformTables: { accounts: 'revocation' },
     },
     advance: {
       entry: 'functions/lifecycle/advance.ts',
@@ -254,12 +393,22 @@ const hall = {
       entry: 'functions/lifecycle/timer-fired.ts',
       description: 'Timer machine task: deemed acceptance, or a yellow/red alert, unless stale',
       tables: { cases: 'write' },
+      platformTables: { calendar: 'read' },
       answers: ['lifecycle'],
+    },
+    recomputeDeadlines: {
+      entry: 'functions/calendar/recompute.ts',
+      description: 'Calendar job task (called by the platform): recompute deadlines of a stretch of cases',
+      tables: { cases: 'write' },
+      platformTables: { calendar: 'read' },
+      fixedName: true,
+      timeoutSeconds: 60,
     },
     supervisionStream: {
       entry: 'functions/lifecycle/supervision-stream.ts',
-      description: 'Cases table stream: start timers for new deadlines, publish new alerts',
-      tables: { cases: 'read' },
+      description: 'Cases table stream: start timers for new deadlines, publish new alerts, close moot ones',
+      // Write: a 待督办 alert whose step is done closes by itself.
+      tables: { cases: 'write' },
       topics: ['alerts'],
       starts: ['timer'],
     },
@@ -278,6 +427,22 @@ const hall = {
     { method: 'GET', path: '/cases/{caseNo}', function: 'caseDetail', auth: 'user' },
     { method: 'POST', path: '/cases/{caseNo}/actions', function: 'caseAction', auth: 'user' },
     { method: 'GET', path: '/cases/{caseNo}/verify', function: 'verifyCase', auth: 'user' },
+    { method: 'GET', path: '/cases/{caseNo}/materials', function: 'caseMaterials', auth: 'user' },
+    {
+      method: 'POST',
+      path: '/cases/{caseNo}/materials/{fileId}/open',
+      function: 'caseMaterials',
+      auth: 'user',
+    },
+    { method: 'POST', path: '/drafts', function: 'materialDrafts', auth: 'user' },
+    { method: 'GET', path: '/drafts/{draftId}', function: 'materialDrafts', auth: 'user' },
+    { method: 'POST', path: '/drafts/{draftId}/uploads', function: 'materialDrafts', auth: 'user' },
+    {
+      method: 'DELETE',
+      path: '/drafts/{draftId}/files/{fileId}',
+      function: 'materialDrafts',
+      auth: 'user',
+    },
     { method: 'POST', path: '/cases/{caseNo}/alerts/{alertId}', function: 'respondAlert', auth: 'user' },
     { method: 'GET', path: '/tasks', function: 'taskQueue', auth: 'user' },
     { method: 'GET', path: '/alerts', function: 'listAlerts', auth: 'user' },
@@ -329,21 +494,52 @@ const platform = {
         'FAIL#PAIR#<sub>@<ip> / COUNTER        password tries of an account from one address, lock + backoff (expiresAt TTL)',
         'OTP#<purpose>#<target> / CODE         a live SMS code (register|reclaim|reset|login): hash, tries (expiresAt TTL)',
         'RATE#<key> / SLIDING                  sliding-window abuse counter, 10 slots (expiresAt TTL)',
-        'AUDIT#<yyyy-mm-dd> / <at>#<id>        audit log, IDs and phones masked',
+        'AUDIT#<class>#<yyyy-mm-dd>#<shard> / <at>#<id>  audit log (security|activity, 4 shards by id; IDs and phones masked)',
         'REG#PERSON#<id> / REGISTRY            population registry record (data center exchange)',
         'REG#ENT#<uscc> / REGISTRY             legal-person registry record (data center exchange)',
         'byRole: gsi1pk=ROLE#<first role>, gsi1sk=<username>   operator account list',
         'byPost: gsi2pk=POST#<hall>#<dept>#<post>, gsi2sk=<sub> who holds a post (SMS on new tasks, alerts)',
       ].join('\n'),
     },
+    calendar: {
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: {},
+      stream: false,
+      doc: [
+        'The working-day calendar operators load (functions/calendar/store.ts); the seed is infra/config.',
+        'CALENDAR / CURRENT      { revision, years }: the official years loaded, read by every deadline',
+        'LOAD / <revision:6>     one load: the schedule, its recomputation job and the cases it moved',
+      ].join('\n'),
+    },
   },
   buckets: {},
   topics: {},
-  stateMachines: {},
+  stateMachines: {
+    recompute: {
+      file: 'calendar-recompute.asl.json',
+      functions: { LoadDoneFunctionArn: 'calendarLoadDone' },
+      hallFunctions: ['recomputeDeadlines'],
+      doc: 'One execution per calendar load attempt: recompute the open cases of every hall, then record',
+    },
+  },
   functions: {
     calendarInfo: {
       entry: 'functions/calendar/info.ts',
       description: 'The working-day calendar: official and provisional years, operators’ notice',
+      tables: { calendar: 'read' },
+    },
+    calendarAdmin: {
+      entry: 'functions/calendar/load.ts',
+      description: 'Operator: load a year’s official holiday schedule (audited), and the loads’ reports',
+      tables: { calendar: 'write', accounts: 'write' },
+      starts: ['recompute'],
+      timeoutSeconds: 30,
+    },
+    calendarLoadDone: {
+      entry: 'functions/calendar/recomputed.ts',
+      description: 'Calendar job task: record what the recomputation moved in each hall (audited)',
+      tables: { calendar: 'write', accounts: 'write' },
     },
     listHalls: {
       entry: 'functions/catalogue/halls.ts',
@@ -369,10 +565,15 @@ const platform = {
     },
     importCatalogue: {
       entry: 'functions/catalogue/import.ts',
-      description: 'Operator: validate and load a catalogue (JSON or CSV), all or nothing',
-      tables: { catalogue: 'write' },
+      description: 'Operator: validate and load a catalogue (JSON or CSV), all or nothing (audited)',
+      tables: { catalogue: 'write', accounts: 'write' },
       timeoutSeconds: 60,
       memoryMb: 1024,
+    },
+    catalogueVersions: {
+      entry: 'functions/catalogue/rollback.ts',
+      description: 'Operator: the catalogue versions, and the one-step rollback to the previous (audited)',
+      tables: { catalogue: 'write', accounts: 'write' },
     },
     getItem: {
       entry: 'functions/catalogue/item.ts',
@@ -412,16 +613,21 @@ const platform = {
   routes: [
     { method: 'GET', path: '/halls', function: 'listHalls', auth: 'public' },
     { method: 'GET', path: '/calendar', function: 'calendarInfo', auth: 'public' },
+    { method: 'PUT', path: '/calendar/years/{year}', function: 'calendarAdmin', auth: 'user' },
+    { method: 'GET', path: '/calendar/loads', function: 'calendarAdmin', auth: 'user' },
     { method: 'GET', path: '/items', function: 'searchItems', auth: 'public' },
     { method: 'GET', path: '/items/{code}', function: 'getItem', auth: 'public' },
     { method: 'GET', path: '/suggest', function: 'suggestItems', auth: 'public' },
     { method: 'GET', path: '/departments', function: 'listDepartments', auth: 'public' },
     { method: 'POST', path: '/catalogue/import', function: 'importCatalogue', auth: 'user' },
+    { method: 'GET', path: '/catalogue/versions', function: 'catalogueVersions', auth: 'user' },
+    { method: 'POST', path: '/catalogue/rollback', function: 'catalogueVersions', auth: 'user' },
     { method: 'POST', path: '/accounts', function: 'registerPerson', auth: 'public' },
     { method: 'POST', path: '/accounts/codes', function: 'registerPerson', auth: 'public' },
     { method: 'POST', path: '/accounts/password-reset', function: 'registerPerson', auth: 'public' },
     { method: 'GET', path: '/account', function: 'myAccount', auth: 'user' },
     { method: 'PUT', path: '/account/acting-for', function: 'myAccount', auth: 'user' },
+    { method: 'DELETE', path: '/account/sessions', function: 'myAccount', auth: 'user' },
     { method: 'POST', path: '/enterprises', function: 'enterprises', auth: 'user' },
     { method: 'POST', path: '/enterprises/{uscc}/members', function: 'enterprises', auth: 'user' },
     { method: 'GET', path: '/agent/mandates', function: 'agentMandates', auth: 'user' },

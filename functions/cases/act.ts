@@ -6,6 +6,7 @@
  */
 import { type ActionId, type ActionInput, type Actor, applyAction, statusOf } from '#domain/process.ts';
 import { Refusal, refusals } from '#domain/refusal.ts';
+import { currentCalendar } from '#lib/calendar.ts';
 import { logger } from '#lib/logger.ts';
 import { supervision } from './deadlines.ts';
 import { chainEvent } from './model.ts';
@@ -68,7 +69,7 @@ async function runActionOnce({ store, lifecycle }: ActDeps, req: ActRequest): Pr
   const after: CaseRecord = {
     ...before,
     ...result.state,
-    ...supervision(result.state, at),
+    ...supervision(result.state, at, (await currentCalendar()).calendar),
     status: statusOf(result.state),
     version: before.version + 1,
     eventCount: before.eventCount + events.length,
@@ -104,6 +105,7 @@ async function runActionOnce({ store, lifecycle }: ActDeps, req: ActRequest): Pr
   }
   // Recorded; now let the lifecycle move on.
   for (const a of answered) await lifecycle.answer(a.token, a.output);
+  if (result.opens) await lifecycle.start(caseNo, result.opens);
   logger.info('case action', { caseNo, action, version: after.version });
   return after;
 }

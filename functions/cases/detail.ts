@@ -3,6 +3,7 @@
  * department the applicant's form, the timeline, deadlines, alerts and the actions they may take.
  */
 
+import { now } from '#domain/clock.ts';
 import { maskPhone } from '#domain/ids.ts';
 import { actionsFor, applicantActions, openTasks } from '#domain/process.ts';
 import type { CaseDetail } from '#domain/views.ts';
@@ -24,6 +25,7 @@ export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
     getAlerts(caseNo),
   ]);
   const own = who.sub === record.applicant.sub;
+  const at = now().toISOString();
   const official = who.roles.includes('staff') || who.roles.includes('supervisor');
   const tasks = openTasks(record).map((t) => {
     const mine = canActOnTask(who, env('HALL_ID'), t);
@@ -31,7 +33,7 @@ export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
       ...t,
       ready: stored.some((s) => s.id === t.id),
       since: stored.find((s) => s.id === t.id)?.since,
-      actions: mine ? actionsFor(record, t) : [],
+      actions: mine ? actionsFor(record, t, at) : [],
     };
   });
   const body: CaseDetail = {
@@ -49,7 +51,7 @@ export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
     form: record.form,
     plan: record.plan,
     tasks,
-    applicantActions: own ? applicantActions(record) : [],
+    applicantActions: own ? applicantActions(record, at) : [],
     alerts: official ? alerts.map(alertView) : undefined,
     chain: official ? verifyChain(caseNo, events) : undefined,
     supervisionError: official ? record.supervisionError : undefined,

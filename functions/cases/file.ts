@@ -7,9 +7,11 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { now, nowMs } from '#domain/clock.ts';
 import { formErrorSummary, validateForm } from '#domain/forms.ts';
+import { slotsOf } from '#domain/materials.ts';
 import { effectiveSteps } from '#functions/catalogue/model.ts';
 import { readItemForFiling } from '#functions/catalogue/store.ts';
 import { AccountStore } from '#functions/identity/store.ts';
+import { materialsFiled, sealMaterials } from '#functions/materials/filing.ts';
 import { dynamo, env } from '#lib/aws.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
 import { mayActForPerson } from '#lib/policy.ts';
@@ -56,6 +58,8 @@ const body = z.object({
   form: z.unknown().optional(),
   /** An agent (代办员) files for the person who authorised them (functions/identity/mandates.ts). */
   forPerson: z.string().min(1).max(80).optional(),
+  /** The draft holding the uploaded materials (functions/materials/drafts.ts). */
+  draftId: z.string().uuid('材料草稿编号不正确').optional(),
 });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -100,9 +104,22 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
           ...(agent ? { agent } : {}),
           filedBy: user.name,
           form: form.value,
+          // Last, after every other check: sealing the draft is the one step with an effect.
+          materials: await sealMaterials({
+            slots: slotsOf(item.materials),
+            draftId: body.draftId,
+            owner: agent
+              ? { sub: user.sub, forPerson: applicant.sub }
+              : { sub: user.sub, ...(user.actingFor ? { uscc: user.actingFor.uscc } : {}) },
+            itemCode: item.code,
+            hallId: item.hallId,
+            filingKey: key,
+            now: now(),
+          }),
         };
       },
     },
   );
+  await materialsFiled(filed.record.materials, key, filed.record.caseNo);
   return { status: filed.created ? 201 : 200, body: filedView(filed.record) };
 });

@@ -5,9 +5,11 @@
  * separate idempotency record written before and after), then its lifecycle started. Works on the
  * ports, so it is unit-tested with the in-memory store.
  */
+import type { CaseMaterials } from '#domain/materials.ts';
 import { initialState, type PlanStep, statusOf } from '#domain/process.ts';
 import { Refusal } from '#domain/refusal.ts';
 import { beijingDate } from '#domain/time.ts';
+import { currentCalendar } from '#lib/calendar.ts';
 import { supervision } from './deadlines.ts';
 import { chainEvent, formatCaseNo, GENESIS_HASH, newQueryCode } from './model.ts';
 import type { CaseStore, Lifecycle } from './ports.ts';
@@ -38,6 +40,8 @@ export interface CaseDraft {
   /** Who pressed 提交 (the applicant, or the agent filing for them). */
   filedBy: string;
   form: Record<string, unknown>;
+  /** The materials checked and sealed for this filing (functions/materials/filing.ts). */
+  materials?: CaseMaterials;
 }
 
 export interface FilingRequest {
@@ -84,7 +88,7 @@ export async function fileCase(deps: FilingDeps, req: FilingRequest): Promise<Fi
   const { plan: _plan, filedBy: _by, ...facts } = draft;
   const record: CaseRecord = {
     ...state,
-    ...supervision(state, filedAt),
+    ...supervision(state, filedAt, (await currentCalendar()).calendar),
     ...facts,
     status: statusOf(state),
     caseNo,

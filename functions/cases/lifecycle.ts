@@ -5,15 +5,15 @@ import { logger } from '#lib/logger.ts';
 import type { Lifecycle } from './ports.ts';
 
 export const stepFunctionsLifecycle: Lifecycle = {
-  async start(caseNo) {
-    // The execution name is the case number, so a retried filing never starts a second execution
-    // (a finished one answers ExecutionAlreadyExists, which means the same here).
+  async start(caseNo, track = 'case') {
+    // The execution name is the case number (and the track), so a retried filing never starts a
+    // second execution (a finished one answers ExecutionAlreadyExists, which means the same here).
     try {
       await sfn.send(
         new StartExecutionCommand({
           stateMachineArn: env('LIFECYCLE_STATE_MACHINE_ARN'),
-          name: caseNo,
-          input: JSON.stringify({ caseNo }),
+          name: track === 'case' ? caseNo : `${caseNo}_${track}`,
+          input: JSON.stringify({ caseNo, track }),
         }),
       );
     } catch (err) {

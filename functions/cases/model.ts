@@ -4,6 +4,7 @@
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 
+import { QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH } from '#domain/query-code.ts';
 import type { CaseEventType } from '#domain/vocabulary.ts';
 
 export { type CaseEventType, PROCESS_EVENTS, type ProcessEvent } from '#domain/vocabulary.ts';
@@ -39,11 +40,18 @@ export function isCaseNo(value: string): boolean {
   return CASE_NO.test(value);
 }
 
-/** Six digits, told to the applicant with the case number; the pair opens the progress query. */
+/**
+ * 8 characters of the query-code alphabet (#domain/query-code.ts), told to the applicant with the
+ * case number; the pair opens the progress query.
+ */
 export function newQueryCode(): string {
-  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+  let code = '';
+  for (let i = 0; i < QUERY_CODE_LENGTH; i++)
+    code += QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)];
+  return code;
 }
 
+/** `given` normalised (normaliseQueryCode); an older case's 6-digit code compares the same way. */
 export function queryCodeMatches(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);

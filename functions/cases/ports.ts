@@ -4,6 +4,8 @@
  * use an in-memory store (test/support/memory-case-store.ts) with the same conflict semantics, so a
  * use case is tested in milliseconds without a cloud.
  */
+
+import type { Track } from '#domain/process.ts';
 import type { CaseEvent } from './model.ts';
 import type { AlertRecord, CaseRecord, IdempotencyRecord, TaskRecord } from './store.ts';
 
@@ -39,8 +41,11 @@ export interface CaseStore {
 }
 
 export interface Lifecycle {
-  /** Start the case's lifecycle execution; starting it twice is harmless. */
-  start(caseNo: string): Promise<void>;
+  /**
+   * Start the lifecycle execution of one track of the case (its own steps at filing; a 差评's
+   * rectification later); starting the same one twice is harmless.
+   */
+  start(caseNo: string, track?: Track): Promise<void>;
   /** Answer a human task's token; a token the machine no longer waits for is harmless. */
   answer(token: string, output: unknown): Promise<void>;
 }

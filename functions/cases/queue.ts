@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { nowMs } from '#domain/clock.ts';
-import type { DeadlineKey } from '#domain/process.ts';
+import { type DeadlineKey, type Task, trackOf } from '#domain/process.ts';
 import { beijingIso } from '#domain/time.ts';
 import type { QueuePage, QueueTask } from '#domain/views.ts';
 import { STATUS_NAMES } from '#domain/vocabulary.ts';
@@ -29,11 +29,13 @@ const query = z.object({
   cursor: z.string().max(4096).optional(),
 });
 
-/** The mark of a case now: red past a deadline, yellow past a warning instant. */
-export function markOf(c: CaseRecord, at: number): 'red' | 'yellow' | undefined {
+/** The mark of a task now: red past one of its track's deadlines, yellow past a warning instant. */
+export function markOf(c: CaseRecord, at: number, task: Pick<Task, 'stepId'>): 'red' | 'yellow' | undefined {
   const past = (iso?: string) => !!iso && Date.parse(iso) <= at;
-  if (past(c.deadlines?.step) || past(c.deadlines?.case)) return 'red';
-  if (past(c.timers?.['step-yellow']?.fireAt) || past(c.timers?.['case-yellow']?.fireAt)) return 'yellow';
+  const scopes =
+    trackOf(task) === 'rectification' ? (['visit', 'rectify'] as const) : (['step', 'case'] as const);
+  if (scopes.some((k) => past(c.deadlines?.[k]))) return 'red';
+  if (scopes.some((k) => past(c.timers?.[`${k}-yellow`]?.fireAt))) return 'yellow';
   return undefined;
 }
 
@@ -113,7 +115,7 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
       const c = cases.get(t.caseNo)!;
       // The deadline now (the queue's order is the one the task began with; they differ only while
       // a special procedure stops the clock).
-      const key = taskDeadlineKey(c.deadlines);
+      const key = taskDeadlineKey(c.deadlines, t);
       const deadline = key && c.deadlines[key];
       const provisional = (k?: DeadlineKey) => (k && c.deadlines?.provisional?.includes(k)) || undefined;
       return {
@@ -131,7 +133,7 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
         caseDeadline: beijingIso(c.deadlines?.case),
         deadlineProvisional: provisional(key),
         caseDeadlineProvisional: provisional('case'),
-        mark: markOf(c, at),
+        mark: markOf(c, at, t),
       };
     });
   const body: QueuePage = { tasks: rows, ...(cursor ? { cursor } : {}) };

@@ -13,7 +13,16 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CaseState, Deadlines, Task, Timer, TimerKey } from '#domain/process.ts';
+import type { CaseMaterials } from '#domain/materials.ts';
+import {
+  type CaseState,
+  type DeadlineKey,
+  type Deadlines,
+  type Task,
+  type Timer,
+  type TimerKey,
+  trackOf,
+} from '#domain/process.ts';
 import type { AlertView } from '#domain/views.ts';
 import type { CaseStatus } from '#domain/vocabulary.ts';
 import { dynamo, env } from '#lib/aws.ts';
@@ -46,6 +55,8 @@ export interface CaseRecord extends CaseState {
   /** The agent (代办员) who filed for the applicant, if any. */
   agent?: Person;
   form: Record<string, unknown>;
+  /** Its materials: the draft holding the files, the slots as checked at filing, what is owed (容缺). */
+  materials?: CaseMaterials;
   version: number;
   eventCount: number;
   lastHash: string;
@@ -95,11 +106,18 @@ const applicantKey = (sub: string) => `APPLICANT#${sub}`;
 /** Which deadline a task answers to: its step's, else the deemed-acceptance instant, else the case's. */
 export function taskDeadlineKey(
   d: Partial<Deadlines> | undefined,
-): 'step' | 'deemAccept' | 'case' | undefined {
-  return (['step', 'deemAccept', 'case'] as const).find((k) => d?.[k]);
+  task?: Pick<Task, 'stepId'>,
+): DeadlineKey | undefined {
+  const keys = task && trackOf(task) === 'rectification' ? RECTIFICATION_DEADLINES : CASE_DEADLINES;
+  return keys.find((k) => d?.[k]);
 }
-export const taskDeadline = (d: Partial<Deadlines> | undefined): string | undefined => {
-  const key = taskDeadlineKey(d);
+const CASE_DEADLINES = ['step', 'deemAccept', 'case'] as const;
+const RECTIFICATION_DEADLINES = ['visit', 'rectify'] as const;
+export const taskDeadline = (
+  d: Partial<Deadlines> | undefined,
+  task?: Pick<Task, 'stepId'>,
+): string | undefined => {
+  const key = taskDeadlineKey(d, task);
   return key && d?.[key];
 };
 
@@ -242,6 +260,27 @@ export async function getEvents(caseNo: string): Promise<CaseEvent[]> {
     const { caseNo: _c, ...event } = strip<CaseEvent & { caseNo: string }>(item);
     return event;
   });
+}
+
+/**
+ * The case and its events in one Query: their sort keys are `CASE` and `EVT#…`, and nothing else
+ * of a case sorts between them (AGENT, ALERT# before; SMS#, TASK# after).
+ */
+export async function getCaseWithEvents(
+  caseNo: string,
+): Promise<{ record: CaseRecord; events: CaseEvent[] } | undefined> {
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :case AND :events',
+    ExpressionAttributeValues: { ':pk': `CASE#${caseNo}`, ':case': 'CASE', ':events': 'EVT$' },
+    ConsistentRead: true,
+  });
+  if (items[0]?.sk !== 'CASE') return undefined;
+  const events = items.slice(1).map((item) => {
+    const { caseNo: _c, ...event } = strip<CaseEvent & { caseNo: string }>(item);
+    return event;
+  });
+  return { record: strip<CaseRecord>(items[0]), events };
 }
 
 export async function getTasks(caseNo: string): Promise<TaskRecord[]> {

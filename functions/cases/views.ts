@@ -2,9 +2,18 @@
  * What each viewer sees of a case (shapes in functions/domain/views.ts). Times as ISO 8601 with
  * +08:00, so anyone can check them.
  */
+import { nowMs } from '#domain/clock.ts';
+import { type Rating, ratingDeadline } from '#domain/process.ts';
 import { beijingIso } from '#domain/time.ts';
-import type { AlertView, CaseEventView, CaseSummary, FiledCase, ProgressView } from '#domain/views.ts';
-import { OUTCOME_NAMES, STATUS_NAMES } from '#domain/vocabulary.ts';
+import type {
+  AlertView,
+  CaseEventView,
+  CaseSummary,
+  FiledCase,
+  ProgressView,
+  RatingView,
+} from '#domain/views.ts';
+import { OUTCOME_NAMES, RATING_NAMES, STATUS_NAMES } from '#domain/vocabulary.ts';
 import type { CaseEvent } from './model.ts';
 import type { AlertRecord, CaseRecord } from './store.ts';
 
@@ -64,6 +73,19 @@ export function progressView(c: CaseRecord, events: CaseEvent[]): ProgressView {
       ? { ...c.result, outcomeName: OUTCOME_NAMES[c.result.outcome], at: beijingIso(c.result.at) }
       : undefined,
     delivery: c.delivery ? { ...c.delivery, at: beijingIso(c.delivery.at) } : undefined,
+    rating: ratingView(c.rating),
+    ratingOpenUntil: ratingOpenUntil(c),
+    rectification: c.rectification && {
+      openedAt: beijingIso(c.rectification.openedAt)!,
+      visitDeadline: beijingIso(c.deadlines?.visit),
+      rectifyDeadline: beijingIso(c.deadlines?.rectify),
+      visit: c.rectification.visit && {
+        at: beijingIso(c.rectification.visit.at)!,
+        note: c.rectification.visit.note,
+      },
+      fix: c.rectification.fix && { at: beijingIso(c.rectification.fix.at)!, note: c.rectification.fix.note },
+      rating: ratingView(c.rectification.rating),
+    },
     steps: c.plan.map((s, i) => ({
       id: s.id,
       name: s.name,
@@ -80,6 +102,16 @@ export function progressView(c: CaseRecord, events: CaseEvent[]): ProgressView {
     events: timeline(events),
   };
 }
+
+/** Until when the case may still be rated, while it may (the business clock decides, not the browser's). */
+function ratingOpenUntil(c: CaseRecord): string | undefined {
+  if (c.rating || !c.result) return undefined;
+  const until = ratingDeadline(c.result.at);
+  return Date.parse(until) >= nowMs() ? beijingIso(until) : undefined;
+}
+
+const ratingView = (r: Rating | undefined): RatingView | undefined =>
+  r && { ...r, levelName: RATING_NAMES[r.level], at: beijingIso(r.at)! };
 
 /** What filing answers: the number and the query code the applicant keeps. */
 export const filedView = (c: CaseRecord): FiledCase => ({

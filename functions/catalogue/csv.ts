@@ -14,6 +14,7 @@
  * catalogue it is imported into (else an error with the row and the field).
  */
 import { z } from 'zod';
+import catalogueConfig from '#infra/config/catalogue.json' with { type: 'json' };
 import { applicationFormSchema, formTemplateSchema } from './forms.ts';
 import {
   type Catalogue,
@@ -261,9 +262,10 @@ export interface ImportSummary {
 
 /**
  * An import that would remove more than this share of the current items (one empty list would
- * empty the whole catalogue) is refused unless the operator confirms the exact number removed.
+ * empty the whole catalogue) is refused unless the operator confirms the exact number removed
+ * (infra/config/catalogue.json).
  */
-export const REMOVAL_CONFIRM_SHARE = 0.1;
+export const REMOVAL_CONFIRM_SHARE: number = catalogueConfig.removalConfirmShare;
 
 /** Why the import must be confirmed first, or undefined when it may go ahead. */
 export function removalUnconfirmed(

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+import { FILE_FORMATS, MATERIAL_LIMITS, MB } from '#domain/materials.ts';
 import {
   AUDIENCES,
   ENTERPRISE_THEMES,
@@ -102,6 +103,22 @@ export const materialSchema = z.object({
   /** Where it comes from, e.g. 申请人自备, 政府部门核发 (then the e-licence library can supply it). */
   source: text(60),
   note: z.string().max(300).optional(),
+  /**
+   * The upload slot (#domain/materials.ts): accepted formats, per-file size and number of files.
+   * Absent = the defaults of the material's kind (`materialDefaults`: photo, electronic or paper).
+   */
+  formats: z.array(z.enum(FILE_FORMATS)).min(1).max(FILE_FORMATS.length).optional(),
+  maxSizeMb: z
+    .number()
+    .int()
+    .min(1)
+    .max(MATERIAL_LIMITS.maxFileBytes / MB)
+    .optional(),
+  maxFiles: z.number().int().min(1).max(20).optional(),
+  /** 容缺受理: the case may be accepted while this material is still owed (it is recorded on the case). */
+  deferrable: z.boolean().optional(),
+  /** An e-licence of this type (电子证照库) may stand in for an upload. */
+  licenceType: z.string().trim().min(1).max(40).optional(),
 });
 export type Material = z.infer<typeof materialSchema>;
 

@@ -11,7 +11,8 @@
  * META/version with a condition on the version it started from (a concurrent import loses with a
  * clear error instead of mixing). Readers read META first and then only that version's partitions,
  * so a read during an import sees the old catalogue whole. The previous version is kept for readers
- * still paging through it; older ones (and leftovers of crashed writes) are deleted after the flip.
+ * still paging through it, and for a one-step rollback (rollbackCatalogue: META points back at it);
+ * older ones (and leftovers of crashed writes) are deleted after the flip.
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -45,9 +46,20 @@ const BY_ID = new Set<string>(['halls', 'templates', 'applicationForms', 'formTe
 
 export class CatalogueConflictError extends Error {}
 
+export class CatalogueRollbackError extends Error {
+  constructor(
+    readonly code: 'ROLLBACK_STALE' | 'NOTHING_TO_ROLL_BACK',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface CatalogueMeta {
   version: string;
   previous?: string;
+  /** Set by a rollback: the version it undid (which is then `previous`). */
+  rolledBackFrom?: string;
   writtenAt: string;
   counts: Record<string, number>;
 }
@@ -179,6 +191,79 @@ async function deleteVersions(doc: DynamoDBDocumentClient, tableName: string, dr
     start = out.LastEvaluatedKey;
   } while (start);
   await batchWrite(doc, tableName, keys);
+}
+
+/** How many records of each kind a stored version has. */
+async function countVersion(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  version: string,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [list, kind] of Object.entries(KINDS)) {
+    let n = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `${kind}#${version}` },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      n += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    counts[list] = n;
+  }
+  return counts;
+}
+
+/**
+ * One-step rollback: META points back at the previous version (every import keeps it), on the
+ * condition that `from` — the version the operator means to undo — is still the current one.
+ * Asking again after it was undone answers the state as it is (`changed: false`). The undone version
+ * becomes `previous`, so a second rollback would bring it back; the next import drops it.
+ */
+export async function rollbackCatalogue(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  from: string,
+): Promise<{ meta: CatalogueMeta; changed: boolean }> {
+  const meta = await readMeta(doc, tableName);
+  if (meta && meta.version !== from && meta.rolledBackFrom === from) return { meta, changed: false };
+  if (!meta || meta.version !== from)
+    throw new CatalogueRollbackError(
+      'ROLLBACK_STALE',
+      `目录当前版本是 ${meta?.version ?? '（无）'}，不是 ${from}，请刷新后再确认是否回退`,
+    );
+  const counts = meta.previous ? await countVersion(doc, tableName, meta.previous) : undefined;
+  if (!meta.previous || !counts?.items)
+    throw new CatalogueRollbackError('NOTHING_TO_ROLL_BACK', `目录版本 ${from} 没有可回退的上一版本`);
+  const next: CatalogueMeta = {
+    version: meta.previous,
+    previous: from,
+    rolledBackFrom: from,
+    writtenAt: new Date().toISOString(),
+    counts,
+  };
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: 'META', sk: 'version', ...next },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': from },
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    // Someone else moved the catalogue first: the same rollback (harmless), or an import.
+    return rollbackCatalogue(doc, tableName, from);
+  }
+  return { meta: next, changed: true };
 }
 
 async function queryAll(

@@ -11,10 +11,19 @@ import * as z from 'zod/mini';
 import type { Phase } from './process.ts';
 import type { RefusalCode, RefusalInfo } from './refusal.ts';
 import { cleanTextProblem } from './text.ts';
-import { DELIVERY_METHODS, SPECIAL_TYPES } from './vocabulary.ts';
+import {
+  COMPLAINT_TAGS,
+  type ComplaintTag,
+  DELIVERY_METHODS,
+  RATING_DIMENSIONS,
+  RATING_LEVELS,
+  type RatingDimension,
+  type RatingLevel,
+  SPECIAL_TYPES,
+} from './vocabulary.ts';
 
 /** The inputs an action can ask for; each has one shape and one editor in the portal. */
-export type FieldKind = 'note' | 'reason' | 'result' | 'remedy' | 'items' | 'special' | 'method';
+export type FieldKind = 'note' | 'reason' | 'result' | 'remedy' | 'items' | 'special' | 'method' | 'rating';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -25,6 +34,12 @@ export interface FieldSpec {
 }
 
 export type ActorKind = 'staff' | 'applicant' | 'system';
+
+/**
+ * Which line of tasks a staff action works on: the case's own steps, or the rectification (整改) of
+ * a 差评, which runs after 办结 beside whatever the case still waits for.
+ */
+export type Track = 'case' | 'rectification';
 
 export interface ActionSpec {
   label: string;
@@ -38,6 +53,8 @@ export interface ActionSpec {
   notYours?: string;
   /** Said when the case is in another phase. */
   notNow?: string;
+  /** Staff actions of the rectification track (default: the case's). */
+  track?: Track;
 }
 
 const MAX_TEXT: Record<'note' | 'reason' | 'result' | 'remedy', number> = {
@@ -46,12 +63,20 @@ const MAX_TEXT: Record<'note' | 'reason' | 'result' | 'remedy', number> = {
   result: 1000,
   remedy: 500,
 };
+export const MAX_COMMENT = 500;
 export const MAX_ITEMS = 50;
+/** 好差评: a case can be rated for this many days after 办结 (and a rectification after it is done). */
+export const RATING_WINDOW_DAYS = 30;
 export const MAX_ITEM_LENGTH = 200;
 export const EXPECTED_DAYS = { min: 1, max: 365 } as const;
 
 const note = (label: string): FieldSpec => ({ kind: 'note', label });
 const REASON_REQUIRED = (message: string) => ({ code: 'REASON_REQUIRED', message }) as const;
+const rating = (label: string): FieldSpec => ({
+  kind: 'rating',
+  label,
+  required: { code: 'RATING_REQUIRED', message: '请选择满意程度' },
+});
 
 /** In the order the console offers them. */
 export const ACTIONS = {
@@ -182,6 +207,48 @@ export const ACTIONS = {
     notYours: '只有申请人可以撤回申请',
     notNow: '已作出决定的办件不能撤回',
   },
+  rate: {
+    label: '评价',
+    by: 'applicant',
+    phases: ['delivery', 'closed'],
+    fields: [rating('您对本次办事服务满意吗？')],
+    notYours: '只有申请人可以评价',
+    notNow: `办结后 ${RATING_WINDOW_DAYS} 日内可以评价，每件只评价一次`,
+  },
+  're-rate': {
+    label: '评价整改结果',
+    by: 'applicant',
+    phases: ['delivery', 'closed'],
+    fields: [rating('您对部门的整改结果满意吗？')],
+    notYours: '只有申请人可以评价',
+    notNow: `整改完成后 ${RATING_WINDOW_DAYS} 日内可以评价整改结果，只评价一次`,
+  },
+  'rect-visit': {
+    label: '差评回访',
+    by: 'staff',
+    track: 'rectification',
+    phases: ['delivery', 'closed'],
+    fields: [
+      {
+        kind: 'result',
+        label: '回访情况（必填：何时以何种方式联系了申请人，核实的问题）',
+        required: { code: 'RESULT_REQUIRED', message: '请登记回访情况' },
+      },
+    ],
+  },
+  'rect-fix': {
+    label: '整改完成',
+    by: 'staff',
+    track: 'rectification',
+    phases: ['delivery', 'closed'],
+    fields: [
+      {
+        kind: 'result',
+        label: '整改措施和结果（必填，将告知申请人）',
+        required: { code: 'RESULT_REQUIRED', message: '请登记整改措施和结果' },
+      },
+    ],
+  },
   'deem-accept': {
     label: '视为受理',
     by: 'system',
@@ -220,6 +287,15 @@ export interface ActionInput {
   items?: string[];
   special?: { type: string; expectedDays: number };
   method?: string;
+  rating?: RatingInput;
+}
+
+export interface RatingInput {
+  level: RatingLevel;
+  /** The online dimensions, each on the same five levels (optional, as on the national platform). */
+  dimensions?: Partial<Record<RatingDimension, RatingLevel>>;
+  tags?: ComplaintTag[];
+  comment?: string;
 }
 
 const cleanText = (max: number) =>
@@ -239,6 +315,12 @@ const SHAPES: Record<FieldKind, z.ZodMiniType> = {
     expectedDays: z.int('预计所需时间应为整数个工作日'),
   }),
   method: z.string().check(z.maxLength(10)),
+  rating: z.object({
+    level: z.int(),
+    dimensions: z.optional(z.partialRecord(z.enum(RATING_DIMENSIONS), z.int())),
+    tags: z.optional(z.array(z.string().check(z.maxLength(20))).check(z.maxLength(COMPLAINT_TAGS.length))),
+    comment: z.optional(cleanText(MAX_COMMENT)),
+  }),
 };
 
 export type ActionBody = ActionInput & { action: ActionId; version?: number; taskId?: string };
@@ -304,7 +386,26 @@ function fieldValue(kind: FieldKind, raw: ActionInput) {
     }
     case 'method':
       return (DELIVERY_METHODS as readonly string[]).includes(raw.method ?? '') ? raw.method : undefined;
+    case 'rating':
+      return ratingValue(raw.rating);
   }
+}
+
+const isLevel = (v: unknown): v is RatingLevel => (RATING_LEVELS as readonly unknown[]).includes(v);
+
+/** A rating with a level; unknown dimensions, levels and tags are dropped, the comment trimmed. */
+function ratingValue(r: RatingInput | undefined): RatingInput | undefined {
+  if (!r || !isLevel(r.level)) return undefined;
+  const out: RatingInput = { level: r.level };
+  const dims = Object.entries(r.dimensions ?? {}).filter(
+    ([k, v]) => (RATING_DIMENSIONS as readonly string[]).includes(k) && isLevel(v),
+  );
+  if (dims.length) out.dimensions = Object.fromEntries(dims);
+  const tags = [...new Set(r.tags ?? [])].filter((t) => (COMPLAINT_TAGS as readonly string[]).includes(t));
+  if (tags.length) out.tags = tags;
+  const comment = r.comment?.trim();
+  if (comment) out.comment = comment;
+  return out;
 }
 
 /** The field a refusal code is about in this action's form, if any. */

@@ -42,7 +42,10 @@
  * A year beyond the horizon is refused with CalendarRangeError (CALENDAR_UNKNOWN_YEAR), as is any
  * year before the first known one; `provisionalHorizon: 0` restores the strict calendar.
  *
- * Override file (infra/config/calendar-overrides.json), all keys optional:
+ * Overrides: the file infra/config/calendar-overrides.json is the seed; the official years operators
+ * load (checkOfficialSchedule, below; the operator page and PUT /api/calendar/years/{year}) are kept in
+ * the platform's calendar table and replace the file's `years` entry of the same year
+ * (functions/lib/calendar.ts). All keys optional:
  *   {
  *     "closingTime": "17:30" | null,      // office closing time; null = deadlines end at 24:00
  *     "lastKnownDate": "2026-12-31",      // refuse dates after this even if a source knows them
@@ -139,6 +142,9 @@ export interface WorkingCalendar {
   readonly closingTime: string | null;
 }
 
+/** Where operators load a year's official schedule (the portal's operator page). */
+export const CALENDAR_PAGE = '运营管理 › 工作日历，/operate/calendar/';
+
 export class CalendarRangeError extends Error {
   readonly code = 'CALENDAR_UNKNOWN_YEAR';
   constructor(
@@ -147,7 +153,7 @@ export class CalendarRangeError extends Error {
   ) {
     super(
       `工作日历尚未包含 ${date.slice(0, 4)} 年的节假日安排（目前已知至 ${lastKnown}），无法计算 ${date} 前后的办理期限。` +
-        '请运营人员按国务院办公厅公布的安排更新工作日历（infra/config/calendar-overrides.json）。',
+        `请运营人员按国务院办公厅公布的安排录入工作日历（${CALENDAR_PAGE}）。`,
     );
     this.name = 'CalendarRangeError';
   }
@@ -680,8 +686,6 @@ export interface CalendarNotice {
   message: string;
 }
 
-const OVERRIDES_PATH = 'infra/config/calendar-overrides.json';
-
 /**
  * What operators must be told about the calendar on `today` (Beijing date), or undefined when all is
  * well: an error when today's year has no official schedule (provisional, or not known at all), a
@@ -701,7 +705,7 @@ export function calendarNotice(
       year,
       message:
         `工作日历不包含今天（${date}；可计算范围 ${cal.firstKnownDate} 至 ${cal.lastKnownDate}），` +
-        `办理期限和时限预警均无法计算。请立即按国务院办公厅公布的 ${year} 年节假日安排更新工作日历（${OVERRIDES_PATH}）。`,
+        `办理期限和时限预警均无法计算。请立即按国务院办公厅公布的 ${year} 年节假日安排更新工作日历（${CALENDAR_PAGE}）。`,
     };
   if (cal.isProvisional(date))
     return {
@@ -710,7 +714,7 @@ export function calendarNotice(
       year,
       message:
         `工作日历尚未录入国务院办公厅公布的 ${year} 年节假日安排，本年度的办理期限暂按《全国年节及纪念日放假办法》` +
-        `规定的法定节假日推算（含补假，不含调休上班日），可能与正式安排不符。请尽快录入正式安排（${OVERRIDES_PATH}）。`,
+        `规定的法定节假日推算（含补假，不含调休上班日），可能与正式安排不符。请尽快录入正式安排（${CALENDAR_PAGE}）。`,
     };
   if (date < `${year}-11-01`) return undefined;
   const next = `${year + 1}-01-01`;
@@ -721,7 +725,7 @@ export function calendarNotice(
       year: year + 1,
       message:
         `工作日历尚无 ${year + 1} 年的节假日安排（可计算至 ${cal.lastKnownDate}），期限跨入 ${year + 1} 年的办件将无法计算期限。` +
-        `国务院办公厅通知发布后，请及时录入（${OVERRIDES_PATH}）。`,
+        `国务院办公厅通知发布后，请及时录入（${CALENDAR_PAGE}）。`,
     };
   if (cal.isProvisional(next))
     return {
@@ -730,7 +734,7 @@ export function calendarNotice(
       year: year + 1,
       message:
         `工作日历尚未录入 ${year + 1} 年的正式节假日安排，跨入 ${year + 1} 年的办理期限暂按法定节假日推算（含补假，不含调休上班日），` +
-        `正式安排公布后部分期限可能变动。国务院办公厅通知发布后，请及时录入（${OVERRIDES_PATH}）。`,
+        `正式安排公布后部分期限可能变动。国务院办公厅通知发布后，请及时录入（${CALENDAR_PAGE}）。`,
     };
   return undefined;
 }
@@ -788,4 +792,251 @@ export function changedWithin(changes: readonly WorkingDayChange[], start: Date,
   const first = localDate(start);
   const last = localDate(new Date(deadline.getTime() - 1));
   return changes.some((c) => c.date >= first && c.date <= last);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A year's official schedule as operators load it (the operator page, PUT /api/calendar/years/{y}).
+// Pure: the server checks with it, and the page shows the same messages.
+
+/** The first year of the statutory days checked here (《全国年节及纪念日放假办法》, 2024 revision). */
+const LAW_FROM_YEAR = 2025;
+
+export type ScheduleProblemCode =
+  | 'CALENDAR_YEAR_OUT_OF_RANGE'
+  | 'CALENDAR_DATE_INVALID'
+  | 'CALENDAR_DATE_OUTSIDE_YEAR'
+  | 'CALENDAR_DATE_DUPLICATE'
+  | 'CALENDAR_DAY_BOTH'
+  | 'CALENDAR_WORKDAY_NOT_WEEKEND'
+  | 'CALENDAR_STATUTORY_DAY_MISSING'
+  | 'CALENDAR_COUNT_IMPLAUSIBLE';
+
+export interface ScheduleProblem {
+  code: ScheduleProblemCode;
+  /** `year`, or the list and entry: `holidays[2]`, `workdays[0]` (or the list alone). */
+  field: string;
+  message: string;
+}
+
+/** A year's official schedule as stored: each date once (ranges expanded), ascending. */
+export interface OfficialSchedule {
+  year: number;
+  holidays: string[];
+  workdays: string[];
+}
+
+export const SCHEDULE_LIMITS = {
+  /** Entries (dates or ranges) per list. */
+  entries: 60,
+  /** Longest range, in days (春节 with its weekends is 9). */
+  rangeDays: 31,
+  /** Dates off one year may list, weekends inside ranges included (2026 lists 33). */
+  holidayDates: 60,
+  /** 调休 working days (2026 has 6). */
+  workdays: 12,
+  /**
+   * How far the year's count of working days may be from the provisional schedule's: every
+   * official schedule grants exactly the statutory days (2025 and 2026: equal), so more is a typo.
+   */
+  workingDaysDelta: 2,
+} as const;
+
+const MAX_PROBLEMS = 20;
+
+/**
+ * The years whose official schedule may be loaded on `today` (Beijing): last year (a late
+ * correction), this year and next year (its notice comes out in November) — not before the 2024
+ * revision of the law, whose statutory days the check relies on.
+ */
+export function loadableYears(today: Date): number[] {
+  const thisYear = Number(localDate(today).slice(0, 4));
+  const years: number[] = [];
+  for (let y = Math.max(LAW_FROM_YEAR, thisYear - 1); y <= thisYear + 1; y++)
+    if (y <= PROVISIONAL_YEARS_SUPPORTED.last) years.push(y);
+  return years;
+}
+const WEEKDAY_NAMES = '日一二三四五六';
+
+/**
+ * Checks a year's official schedule before it is loaded, and expands it: the year is last, this or
+ * next year (Beijing, `today`; and not before the 2024 revision of the law); every entry is a date or
+ * a range `A..B` (also `A~B`, `A至B`) inside that year; no date twice; no date both off and worked; a
+ * 调休 working day is a Saturday or Sunday; every statutory day of the law is off; and the year's
+ * working days are within SCHEDULE_LIMITS.workingDaysDelta of the provisional schedule's.
+ */
+export function checkOfficialSchedule(
+  input: { year: number; holidays: readonly string[]; workdays: readonly string[] },
+  today: Date,
+): { ok: true; schedule: OfficialSchedule } | { ok: false; problems: ScheduleProblem[] } {
+  const problems: ScheduleProblem[] = [];
+  const fail = () => ({ ok: false as const, problems: problems.slice(0, MAX_PROBLEMS) });
+  const { year } = input;
+  const years = loadableYears(today);
+  const [first, last] = [years[0], years.at(-1)];
+  if (!Number.isInteger(year) || !years.includes(year)) {
+    problems.push({
+      code: 'CALENDAR_YEAR_OUT_OF_RANGE',
+      field: 'year',
+      message: `只能录入 ${first} 至 ${last} 年的节假日安排，${year} 年不在此范围内`,
+    });
+    return fail();
+  }
+  for (const [field, what] of [
+    ['holidays', '放假日期'],
+    ['workdays', '调休上班日期'],
+  ] as const) {
+    if (input[field].length > SCHEDULE_LIMITS.entries)
+      problems.push({
+        code: 'CALENDAR_COUNT_IMPLAUSIBLE',
+        field,
+        message: `${what}最多 ${SCHEDULE_LIMITS.entries} 项，现有 ${input[field].length} 项`,
+      });
+  }
+  if (problems.length) return fail();
+
+  /** One list: day number → index of the entry that named it. */
+  const expand = (field: 'holidays' | 'workdays', what: string) => {
+    const days = new Map<number, number>();
+    entries: for (const [i, raw] of input[field].entries()) {
+      const entry = raw.trim();
+      const say = (code: ScheduleProblemCode, text: string) =>
+        problems.push({ code, field: `${field}[${i}]`, message: `${what}第 ${i + 1} 项“${entry}”${text}` });
+      const parts = entry.split(/\s*(?:\.\.|~|～|至)\s*/);
+      let from: number;
+      let to: number;
+      try {
+        if (parts.length > 2) throw new TypeError(entry);
+        from = dayOfDate(parts[0]);
+        to = dayOfDate(parts[1] ?? parts[0]);
+      } catch {
+        say('CALENDAR_DATE_INVALID', '不是日期（YYYY-MM-DD）或日期范围（YYYY-MM-DD..YYYY-MM-DD）');
+        continue;
+      }
+      if (to < from) say('CALENDAR_DATE_INVALID', '起止日期颠倒');
+      else if (to - from >= SCHEDULE_LIMITS.rangeDays)
+        say('CALENDAR_COUNT_IMPLAUSIBLE', `跨度超过 ${SCHEDULE_LIMITS.rangeDays} 天`);
+      else if (yearOfDay(from) !== year || yearOfDay(to) !== year)
+        say('CALENDAR_DATE_OUTSIDE_YEAR', `不在 ${year} 年内`);
+      else
+        for (let d = from; d <= to; d++) {
+          const earlier = days.get(d);
+          if (earlier !== undefined) {
+            const which = from === to ? '' : `中的 ${dateOfDay(d)} `;
+            say('CALENDAR_DATE_DUPLICATE', `${which}已在第 ${earlier + 1} 项中列出，同一日期只能列一次`);
+            continue entries;
+          }
+          days.set(d, i);
+        }
+    }
+    return days;
+  };
+  const off = expand('holidays', '放假日期');
+  const on = expand('workdays', '调休上班日期');
+  for (const [d, i] of on) {
+    const field = `workdays[${i}]`;
+    if (off.has(d))
+      problems.push({
+        code: 'CALENDAR_DAY_BOTH',
+        field,
+        message: `${dateOfDay(d)} 同时列为放假日期和调休上班日期`,
+      });
+    else if (!isWeekend(d))
+      problems.push({
+        code: 'CALENDAR_WORKDAY_NOT_WEEKEND',
+        field,
+        message: `调休上班日期 ${dateOfDay(d)} 是星期${WEEKDAY_NAMES[weekdayOfDay(d)]}，本来就是工作日；调休上班日应为星期六或星期日`,
+      });
+  }
+  if (input.holidays.length === 0)
+    problems.push({ code: 'CALENDAR_COUNT_IMPLAUSIBLE', field: 'holidays', message: '没有列出任何放假日期' });
+  if (off.size > SCHEDULE_LIMITS.holidayDates)
+    problems.push({
+      code: 'CALENDAR_COUNT_IMPLAUSIBLE',
+      field: 'holidays',
+      message: `放假日期共 ${off.size} 天，超过 ${SCHEDULE_LIMITS.holidayDates} 天，请核对`,
+    });
+  if (on.size > SCHEDULE_LIMITS.workdays)
+    problems.push({
+      code: 'CALENDAR_COUNT_IMPLAUSIBLE',
+      field: 'workdays',
+      message: `调休上班日期共 ${on.size} 天，超过 ${SCHEDULE_LIMITS.workdays} 天，请核对`,
+    });
+  if (problems.length) return fail();
+
+  // Plausible as a whole: the law's days are all off, and the count of working days is the law's.
+  const provisional = provisionalSchedule(year);
+  for (const p of provisional)
+    if (p.kind === 'statutory' && !off.has(dayOfDate(p.date)))
+      problems.push({
+        code: 'CALENDAR_STATUTORY_DAY_MISSING',
+        field: 'holidays',
+        message: `${p.date}（${p.holiday}）是《全国年节及纪念日放假办法》规定的法定节假日，未列为放假日期`,
+      });
+  if (problems.length) return fail();
+  const provisionalOff = new Set(provisional.map((p) => dayOfDate(p.date)));
+  let official = 0;
+  let expected = 0;
+  for (let d = dayOfDate(`${year}-01-01`); d <= dayOfDate(`${year}-12-31`); d++) {
+    if (on.has(d) || (!off.has(d) && !isWeekend(d))) official++;
+    if (!provisionalOff.has(d) && !isWeekend(d)) expected++;
+  }
+  if (Math.abs(official - expected) > SCHEDULE_LIMITS.workingDaysDelta) {
+    problems.push({
+      code: 'CALENDAR_COUNT_IMPLAUSIBLE',
+      field: 'holidays',
+      message:
+        `按此安排 ${year} 年共有 ${official} 个工作日，而按法定节假日（含补假）应为 ${expected} 个，` +
+        `相差 ${Math.abs(official - expected)} 天，请核对放假日期和调休上班日期`,
+    });
+    return fail();
+  }
+  const sorted = (days: Map<number, number>) => [...days.keys()].sort((a, b) => a - b).map(dateOfDay);
+  return { ok: true, schedule: { year, holidays: sorted(off), workdays: sorted(on) } };
+}
+
+/** Whether two expanded schedules name the same days (the notice's title aside). */
+export function sameSchedule(
+  a: Pick<OfficialSchedule, 'holidays' | 'workdays'>,
+  b: Pick<OfficialSchedule, 'holidays' | 'workdays'>,
+): boolean {
+  const same = (x: readonly string[], y: readonly string[]) =>
+    x.length === y.length && x.every((d, i) => d === y[i]);
+  return same(a.holidays, b.holidays) && same(a.workdays, b.workdays);
+}
+
+/** A calendar load as the API answers it (PUT /api/calendar/years/{year}, GET /api/calendar/loads). */
+export interface CalendarLoadView {
+  revision: number;
+  year: number;
+  /** The notice's title. */
+  source: string;
+  holidays: string[];
+  workdays: string[];
+  /** The dates of the year whose working-day status this load changed. */
+  changes: WorkingDayChange[];
+  /** running: the open cases are being recomputed; failed: some hall did not finish (submit again). */
+  status: 'running' | 'done' | 'failed';
+  /** Cases whose deadlines, yellow instants or timers moved, in all halls (once done). */
+  moved?: number;
+  halls: {
+    hallId: string;
+    name: string;
+    checked: number;
+    moved: number;
+    skipped: number;
+    conflicts: number;
+    error?: string;
+  }[];
+  /** The operator's name. */
+  by: string;
+  at: string;
+  finishedAt?: string;
+}
+
+export interface CalendarLoadReply {
+  /** false: this very schedule was already loaded, nothing changes. */
+  changed: boolean;
+  /** Cases this submission moved (0 when unchanged). */
+  moved: number;
+  load: CalendarLoadView;
 }

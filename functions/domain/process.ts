@@ -13,6 +13,10 @@
  *   special     a 特别程序 runs (听证, 检验, 专家评审 …); the clock is stopped until its result
  *   delivery    办结 (准予) — the result waits for 领取登记 at the window
  *   closed      finished: refused, denied, withdrawn, or delivered
+ *
+ * After 办结 (delivery or closed) the applicant may rate the case once (好差评). A 差评 opens a
+ * rectification: a second track of staff tasks (回访, then 整改) with its own time limits, run by a
+ * lifecycle execution of its own, after which the applicant may rate the fix.
  */
 
 import {
@@ -20,15 +24,26 @@ import {
   ACTIONS,
   type ActionId,
   type ActionInput,
+  type ActionSpec,
   type ActorKind,
   actionLabel,
   checkActionInput,
+  RATING_WINDOW_DAYS,
+  type RatingInput,
+  type Track,
 } from './actions.ts';
 import type { Interval, WorkingCalendar, YellowThreshold } from './calendar.ts';
 import type { RefusalCode, RefusalInfo } from './refusal.ts';
-import type { CaseEventType, CaseStatus, Outcome } from './vocabulary.ts';
+import {
+  type AlertScope,
+  type CaseEventType,
+  type CaseStatus,
+  isBadRating,
+  type Outcome,
+  RATING_NAMES,
+} from './vocabulary.ts';
 
-export type { ActionId, ActionInput } from './actions.ts';
+export type { ActionId, ActionInput, Track } from './actions.ts';
 
 export type Phase = 'work' | 'correction' | 'special' | 'delivery' | 'closed';
 
@@ -77,6 +92,20 @@ export interface CaseState {
   special?: { type: string; expectedDays: number; startedAt: string };
   result?: CaseResult;
   delivery?: { method: string; at: string };
+  /** 好差评: the applicant's rating of the case. */
+  rating?: Rating;
+  /** Opened by a 差评. */
+  rectification?: Rectification;
+}
+
+export type Rating = RatingInput & { at: string };
+
+export interface Rectification {
+  openedAt: string;
+  visit?: { at: string; by: string; note: string };
+  fix?: { at: string; by: string; note: string };
+  /** The applicant's rating of the fix. */
+  rating?: Rating;
 }
 
 /** Where the case stands, in one word, derived from its phase and how it ended. */
@@ -96,7 +125,10 @@ export function statusOf(s: Pick<CaseState, 'phase' | 'acceptedAt' | 'result'>):
 }
 
 export interface Task {
-  /** Unique within the case while open: `<stepId>#<dept>`, `supplement`, `special#<dept>`, `deliver`. */
+  /**
+   * Unique within the case while open: `<stepId>#<dept>`, `supplement`, `special#<dept>`, `deliver`,
+   * and on the rectification track `visit`, `rectify` (stepId `rectification`).
+   */
   id: string;
   stepId: string;
   name: string;
@@ -139,6 +171,8 @@ export type ActionResult =
       /** Open tasks this action answers, with the output their task tokens receive. */
       answered: Answered[];
       findings: Finding[];
+      /** A new track of tasks to run (start its lifecycle execution). */
+      opens?: Track;
     }
   | ({ ok: false } & RefusalInfo);
 
@@ -172,8 +206,36 @@ export function initialState(input: {
   };
 }
 
-/** The tasks the case waits on now; empty when it is closed. Joint steps give one task per department. */
-export function openTasks(s: CaseState): Task[] {
+export const RECTIFICATION_STEP = 'rectification';
+export const trackOf = (task: Pick<Task, 'stepId'>): Track =>
+  task.stepId === RECTIFICATION_STEP ? 'rectification' : 'case';
+
+/**
+ * The tasks the case waits on now, on one track or on both; a closed case without a rectification
+ * waits on none. Joint steps give one task per department.
+ */
+export function openTasks(s: CaseState, track?: Track): Task[] {
+  if (track === 'case') return caseTasks(s);
+  if (track === 'rectification') return rectificationTasks(s);
+  return [...caseTasks(s), ...rectificationTasks(s)];
+}
+
+/** 回访 then 整改, by the department that handled the case, at the post that received it. */
+function rectificationTasks(s: CaseState): Task[] {
+  const r = s.rectification;
+  if (!r || r.fix) return [];
+  const common = {
+    stepId: RECTIFICATION_STEP,
+    kind: 'staff',
+    dept: s.deptCode,
+    post: s.plan[0].post,
+  } as const;
+  return [
+    r.visit ? { id: 'rectify', name: '差评整改', ...common } : { id: 'visit', name: '差评回访', ...common },
+  ];
+}
+
+function caseTasks(s: CaseState): Task[] {
   const step = currentStep(s);
   switch (s.phase) {
     case 'closed':
@@ -230,13 +292,20 @@ interface Context {
 }
 
 interface Rule {
-  /** Narrows the catalogue's phases to the steps where the action is offered (default: all). */
-  offered?(s: CaseState): boolean;
+  /** Narrows the catalogue's phases to the steps (or times) where the action is offered (default: all). */
+  offered?(s: CaseState, at: string): boolean;
   /** Changes `c.s` and records events; returns the step to finish, if the action completes one. */
-  apply(c: Context): 'finish-step' | undefined;
+  apply(c: Context): 'finish-step' | 'open-rectification' | undefined;
 }
 
 const atAcceptance = (s: CaseState) => isAcceptanceStep(s);
+/** The last instant a rating can be given for what ended at `from` (办结, or a finished rectification). */
+export const ratingDeadline = (from: string) =>
+  new Date(Date.parse(from) + RATING_WINDOW_DAYS * 86_400_000).toISOString();
+const withinRatingWindow = (from: string | undefined, at: string) =>
+  !!from && Date.parse(at) <= Date.parse(ratingDeadline(from));
+const ratingNote = (r: RatingInput) =>
+  [r.tags?.join('、'), r.comment].filter(Boolean).join('；') || undefined;
 /** A review or decision step that is not waiting for a supplement to be accepted. */
 const reviewing = (s: CaseState) => !isAcceptanceStep(s) && !s.supplementPending;
 
@@ -451,6 +520,61 @@ const RULES: Record<ActionId, Rule> = {
     },
   },
 
+  rate: {
+    offered: (s, at) => !s.rating && withinRatingWindow(s.result?.at, at),
+    apply({ s, input, actor, events, at }) {
+      const rating = input.rating!;
+      s.rating = { ...rating, at };
+      events.push({
+        type: '评价',
+        actor: '申请人',
+        actorName: actor.name,
+        outcome: RATING_NAMES[rating.level],
+        note: ratingNote(rating),
+      });
+      if (!isBadRating(rating.level)) return undefined;
+      s.rectification = { openedAt: at };
+      return 'open-rectification';
+    },
+  },
+
+  'rect-visit': {
+    offered: (s) => !!s.rectification && !s.rectification.visit,
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      s.rectification!.visit = { at, by: actor.name, note: input.result! };
+      events.push({ type: '差评回访', actor: by, actorName: actor.name, note: input.result });
+      answered.push({ taskId: task!.id, output: { decision: 'visited' } });
+      return undefined;
+    },
+  },
+
+  'rect-fix': {
+    offered: (s) => !!s.rectification?.visit && !s.rectification.fix,
+    apply({ s, input, actor, by, events, task, answered, at }) {
+      s.rectification!.fix = { at, by: actor.name, note: input.result! };
+      events.push({ type: '差评整改', actor: by, actorName: actor.name, note: input.result });
+      answered.push({ taskId: task!.id, output: { decision: 'rectified' } });
+      return undefined;
+    },
+  },
+
+  're-rate': {
+    offered: (s, at) =>
+      !!s.rectification?.fix && !s.rectification.rating && withinRatingWindow(s.rectification.fix.at, at),
+    apply({ s, input, actor, events, at }) {
+      const rating = input.rating!;
+      s.rectification!.rating = { ...rating, at };
+      events.push({
+        type: '整改评价',
+        actor: '申请人',
+        actorName: actor.name,
+        outcome: RATING_NAMES[rating.level],
+        note: ratingNote(rating),
+      });
+      return undefined;
+    },
+  },
+
   'deem-accept': {
     offered: atAcceptance,
     apply({ s, events, answered, tasks, at }) {
@@ -467,21 +591,24 @@ const RULES: Record<ActionId, Rule> = {
   },
 };
 
-/** Whether the catalogue and the rule offer `id` on the case as it is now. */
-function offered(s: CaseState, id: ActionId): boolean {
-  return (ACTIONS[id].phases as readonly Phase[]).includes(s.phase) && (RULES[id].offered?.(s) ?? true);
+/** Whether the catalogue and the rule offer `id` on the case as it is at `at`. */
+function offered(s: CaseState, id: ActionId, at: string): boolean {
+  return (ACTIONS[id].phases as readonly Phase[]).includes(s.phase) && (RULES[id].offered?.(s, at) ?? true);
 }
 
-/** Which actions a task allows in the current state (what the console offers), in catalogue order. */
-export function actionsFor(s: CaseState, task: Task): ActionId[] {
-  // The applicant's only task is 补交材料; withdrawal needs no task (applicantActions).
-  if (task.kind === 'applicant') return offered(s, 'supplement') ? ['supplement'] : [];
-  return ACTION_IDS.filter((id) => ACTIONS[id].by === 'staff' && offered(s, id));
+/** Which actions a task allows at `at` (what the console offers), in catalogue order. */
+export function actionsFor(s: CaseState, task: Task, at: string): ActionId[] {
+  // The applicant's only task is 补交材料; withdrawal and rating need no task (applicantActions).
+  if (task.kind === 'applicant') return offered(s, 'supplement', at) ? ['supplement'] : [];
+  return ACTION_IDS.filter((id) => {
+    const spec: ActionSpec = ACTIONS[id];
+    return spec.by === 'staff' && (spec.track ?? 'case') === trackOf(task) && offered(s, id, at);
+  });
 }
 
-/** Applicant actions that need no open task (补交材料, 撤回 until the decision). */
-export function applicantActions(s: CaseState): ActionId[] {
-  return ACTION_IDS.filter((id) => ACTIONS[id].by === 'applicant' && offered(s, id));
+/** Applicant actions that need no open task (补交材料, 撤回 until the decision, 评价 after 办结). */
+export function applicantActions(s: CaseState, at: string): ActionId[] {
+  return ACTION_IDS.filter((id) => ACTIONS[id].by === 'applicant' && offered(s, id, at));
 }
 
 const refuse = (code: RefusalCode, message: string, field?: string): ActionResult => ({
@@ -519,8 +646,8 @@ export function applyAction(
   let task: Task | undefined;
   if (spec.by === 'staff') {
     task = tasks.find((t) => t.id === taskId);
-    if (!task || !actionsFor(before, task).includes(action)) return refuse('ACTION_NOT_ALLOWED', NOT_NOW);
-  } else if (!offered(before, action)) {
+    if (!task || !actionsFor(before, task, at).includes(action)) return refuse('ACTION_NOT_ALLOWED', NOT_NOW);
+  } else if (!offered(before, action, at)) {
     return refuse('ACTION_NOT_ALLOWED', 'notNow' in spec ? spec.notNow : NOT_NOW);
   }
   const checked = checkActionInput(action, rawInput);
@@ -539,8 +666,16 @@ export function applyAction(
     findings: [],
     tasks,
   };
-  if (RULES[action].apply(c) === 'finish-step') finishStep(c);
-  return { ok: true, state: s, events: c.events, answered: c.answered, findings: c.findings };
+  const then = RULES[action].apply(c);
+  if (then === 'finish-step') finishStep(c);
+  return {
+    ok: true,
+    state: s,
+    events: c.events,
+    answered: c.answered,
+    findings: c.findings,
+    opens: then === 'open-rectification' ? 'rectification' : undefined,
+  };
 }
 
 function accept(s: CaseState, at: string) {
@@ -568,15 +703,20 @@ function finishStep({ s, at, events }: Context) {
 export interface SupervisionConfig {
   yellow: YellowThreshold;
   prereviewDays: number;
+  /** 差评整改 limits in working days from the 差评: contact the applicant (回访), and finish the fix. */
+  rectification: { visitDays: number; rectifyDays: number };
 }
 
-export type DeadlineKey = 'deemAccept' | 'case' | 'step';
+export type DeadlineKey = 'deemAccept' | 'case' | 'step' | 'visit' | 'rectify';
 
 export interface Deadlines {
   /** 行政许可法 Art. 32: the instant the application counts as accepted if nobody decides. */
   deemAccept?: string;
   case?: string;
   step?: string;
+  /** A 差评's 回访 and 整改 limits, while each is open. */
+  visit?: string;
+  rectify?: string;
   /** Working days the clock has stood still (补正, 特别程序). */
   pausedDays: number;
   /**
@@ -586,7 +726,16 @@ export interface Deadlines {
   provisional?: DeadlineKey[];
 }
 
-export type TimerKey = 'deem' | 'case-yellow' | 'case-red' | 'step-yellow' | 'step-red';
+export type TimerKey =
+  | 'deem'
+  | 'case-yellow'
+  | 'case-red'
+  | 'step-yellow'
+  | 'step-red'
+  | 'visit-yellow'
+  | 'visit-red'
+  | 'rectify-yellow'
+  | 'rectify-red';
 
 export interface Timer {
   fireAt: string;
@@ -622,7 +771,8 @@ export function supervise(
     ? cal.workingDaysBetween(since, end) - cal.workingDaysBetween(since, end, paused)
     : 0;
   const deadlines: Deadlines = { pausedDays: Math.round(pausedDays * 100) / 100 };
-  if (s.phase === 'closed' || s.phase === 'delivery') return { deadlines, timers };
+  superviseRectification(s, cal, config, deadlines, timers);
+  if (s.phase === 'closed' || s.phase === 'delivery') return withProvisional(s, cal, deadlines, timers);
   const running = !openPause(s);
   const step = currentStep(s);
 
@@ -651,7 +801,42 @@ export function supervise(
       timers['step-red'] = { fireAt: deadlines.step, stepId: step.id };
     }
   }
-  const provisional = (['deemAccept', 'case', 'step'] as const).filter((key) => {
+  return withProvisional(s, cal, deadlines, timers);
+}
+
+/** The 差评's 回访 and 整改 limits, counted in working days from the 差评, with their warnings. */
+function superviseRectification(
+  s: CaseState,
+  cal: WorkingCalendar,
+  config: SupervisionConfig,
+  deadlines: Deadlines,
+  timers: Partial<Record<TimerKey, Timer>>,
+) {
+  const r = s.rectification;
+  if (!r || r.fix) return;
+  const opened = new Date(r.openedAt);
+  const limits = [
+    ['visit', config.rectification.visitDays],
+    ['rectify', config.rectification.rectifyDays],
+  ] as const;
+  for (const [key, days] of limits) {
+    if (key === 'visit' && r.visit) continue;
+    const deadline = cal.addWorkingDays(opened, days);
+    deadlines[key] = instant(deadline);
+    timers[`${key}-yellow`] = { fireAt: instant(warnAt(cal, opened, deadline, config.yellow, [])) };
+    timers[`${key}-red`] = { fireAt: deadlines[key] };
+  }
+}
+
+const DEADLINE_KEYS: readonly DeadlineKey[] = ['deemAccept', 'case', 'step', 'visit', 'rectify'];
+
+function withProvisional(
+  s: CaseState,
+  cal: WorkingCalendar,
+  deadlines: Deadlines,
+  timers: Partial<Record<TimerKey, Timer>>,
+) {
+  const provisional = DEADLINE_KEYS.filter((key) => {
     const at = deadlines[key];
     return at !== undefined && cal.dependsOnProvisional(new Date(s.filedAt), new Date(at));
   });
@@ -675,6 +860,38 @@ function warnAt(
   return new Date(Math.max(configured.getTime(), halfway.getTime()));
 }
 
+/**
+ * Whether an alert still concerns the case as it is now: its step still runs, its limit still
+ * counts. A 待督办 alert that no longer does closes by itself (the record stays); findings always stay.
+ */
+export function alertStillApplies(alert: { scope: AlertScope; stepId?: string }, s: CaseState): boolean {
+  const running = s.phase === 'work' || s.phase === 'correction' || s.phase === 'special';
+  switch (alert.scope) {
+    case 'step':
+      return running && currentStep(s).id === alert.stepId;
+    case 'case':
+      return running;
+    case 'deem':
+      return running && !s.acceptedAt;
+    case 'visit':
+      return !!s.rectification && !s.rectification.visit;
+    case 'rectify':
+      return !!s.rectification && !s.rectification.fix;
+    case 'process':
+      return true;
+  }
+}
+
+/** What a closed-by-itself alert says. */
+export const RESOLVED_NOTE: Record<AlertScope, string> = {
+  step: '该环节已办理完毕，预警自动关闭',
+  case: '办件已办结，预警自动关闭',
+  deem: '办件已受理，预警自动关闭',
+  visit: '已回访申请人，预警自动关闭',
+  rectify: '差评已整改，预警自动关闭',
+  process: '',
+};
+
 /** A timer that fires is acted on only if the case still wants exactly it (else it is stale). */
 export function timerIsCurrent(
   current: Partial<Record<TimerKey, Timer>> | undefined,
@@ -688,6 +905,8 @@ export function timerIsCurrent(
 /** Who answers for a timer's alert: the department and post of the step (or of acceptance). */
 export function responsibleFor(s: CaseState, key: TimerKey): { dept: string; post: string; stepId?: string } {
   const step = currentStep(s);
+  if (key.startsWith('visit') || key.startsWith('rectify'))
+    return { dept: s.deptCode, post: s.plan[0].post, stepId: RECTIFICATION_STEP };
   if (key.startsWith('case')) return { dept: s.deptCode, post: step.post };
   return { dept: step.depts[0], post: step.post, stepId: step.id };
 }

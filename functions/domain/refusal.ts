@@ -20,6 +20,7 @@ export const REFUSAL_STATUS = {
   SPECIAL_REQUIRED: 422,
   RESULT_REQUIRED: 422,
   METHOD_REQUIRED: 422,
+  RATING_REQUIRED: 422,
   /** An input has the wrong shape (type, length, unknown value). */
   INPUT_INVALID: 400,
   /** The same Idempotency-Key was sent with a different request body. */

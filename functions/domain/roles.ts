@@ -8,7 +8,7 @@ export const isRole = (v: string): v is Role => (ROLES as readonly string[]).inc
 export function landingPath(roles: readonly string[]): string {
   if (roles.includes('staff')) return '/staff/';
   if (roles.includes('supervisor')) return '/supervise/';
-  if (roles.includes('operator')) return '/dev/';
+  if (roles.includes('operator')) return '/operate/';
   if (roles.includes('agent')) return '/agent/';
   return '/account/';
 }

@@ -3,7 +3,7 @@
  * builds them (functions/cases/views.ts and the handlers), the portal reads them; one definition.
  * Instants are ISO 8601 with +08:00.
  */
-import type { ActionId } from './actions.ts';
+import type { ActionId, RatingInput } from './actions.ts';
 import type { DeadlineKey, PlanStep, Task } from './process.ts';
 import type {
   AlertScope,
@@ -68,8 +68,27 @@ export interface ProgressView extends CaseSummary {
   special?: { type: string; expectedDays: number; startedAt?: string };
   result?: ResultView;
   delivery?: { method: string; at?: string };
+  /** 好差评: the applicant's rating, or until when they may still give one (absent once they may not). */
+  rating?: RatingView;
+  ratingOpenUntil?: string;
+  rectification?: RectificationView;
   steps: CaseStepView[];
   events: CaseEventView[];
+}
+
+export interface RatingView extends RatingInput {
+  levelName: string;
+  at: string;
+}
+
+/** The rectification of a 差评: its limits while open, what the department did, and its rating. */
+export interface RectificationView {
+  openedAt: string;
+  visitDeadline?: string;
+  rectifyDeadline?: string;
+  visit?: { at: string; note: string };
+  fix?: { at: string; note: string };
+  rating?: RatingView;
 }
 
 export interface CaseTaskView extends Task {
@@ -96,6 +115,8 @@ export interface AlertView {
   status: AlertStatus;
   urge?: { by: string; note: string; at: string };
   reply?: { by: string; note: string; at: string };
+  /** Why and when it closed by itself (status `resolved`). */
+  resolved?: { note: string; at: string };
 }
 
 export interface CaseDetail extends ProgressView {

@@ -111,8 +111,15 @@ export const PROCESS_EVENTS = [
 ] as const;
 export type ProcessEvent = (typeof PROCESS_EVENTS)[number];
 
-/** Events besides the ten: the applicant's own acts, which the timeline shows too. */
-export type CaseEventType = ProcessEvent | '补交材料' | '撤回';
+/** Events besides the ten: the applicant's own acts and the 好差评 of the case, which the timeline shows too. */
+export type CaseEventType =
+  | ProcessEvent
+  | '补交材料'
+  | '撤回'
+  | '评价'
+  | '差评回访'
+  | '差评整改'
+  | '整改评价';
 
 export type CaseStatus =
   | 'submitted'
@@ -146,6 +153,47 @@ export const OUTCOME_NAMES: Record<Outcome, string> = {
   withdrawn: '撤回',
 };
 
+// ---------------------------------------------------------------------------------------------
+// 好差评 (DOMAIN.md §5; GB/T 39734-2020)
+
+/** The five levels, 5 = best; 1 and 2 are 差评. */
+export const RATING_LEVELS = [5, 4, 3, 2, 1] as const;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+export const RATING_NAMES: Record<RatingLevel, string> = {
+  5: '非常满意',
+  4: '满意',
+  3: '基本满意',
+  2: '不满意',
+  1: '非常不满意',
+};
+export const isBadRating = (level: number) => level <= 2;
+
+/** The online dimensions of a rating (each rated on the same five levels). */
+export const RATING_DIMENSIONS = ['overall', 'efficiency', 'guide', 'convenience', 'usability'] as const;
+export type RatingDimension = (typeof RATING_DIMENSIONS)[number];
+export const DIMENSION_NAMES: Record<RatingDimension, string> = {
+  overall: '整体满意度',
+  efficiency: '办事效率',
+  guide: '指南精确度',
+  convenience: '便捷度',
+  usability: '平台操作性',
+};
+
+/** What a 差评 complains of (the national platform's tags). */
+export const COMPLAINT_TAGS = [
+  '超过法定办理时间',
+  '超过承诺办理时间',
+  '指南外增条件',
+  '指南外增材料',
+  '多次补正',
+  '服务态度差',
+  '办事指南不清楚',
+  '网上办理不方便',
+  '结果不满意',
+  '其他',
+] as const;
+export type ComplaintTag = (typeof COMPLAINT_TAGS)[number];
+
 /** Procedures whose time is not counted (行政许可法 Art. 45). */
 export const SPECIAL_TYPES = ['听证', '招标', '拍卖', '检验', '检测', '检疫', '鉴定', '专家评审'] as const;
 export type SpecialType = (typeof SPECIAL_TYPES)[number];
@@ -163,20 +211,24 @@ export const SEVERITY_NAMES: Record<Severity, string> = {
   finding: '流程监察',
 };
 
-export type AlertStatus = 'open' | 'urged' | 'replied';
+export type AlertStatus = 'open' | 'urged' | 'replied' | 'resolved';
 export const ALERT_STATUS_NAMES: Record<AlertStatus, string> = {
   open: '待督办',
   urged: '已督办，待回复',
   replied: '已回复',
+  /** Nobody urged it before the step (or limit) it concerns was done: it closed by itself. */
+  resolved: '已自动关闭',
 };
 
 /** What an alert watches: the case's limit, a step's limit, the acceptance window, the procedure. */
-export type AlertScope = 'case' | 'step' | 'deem' | 'process';
+export type AlertScope = 'case' | 'step' | 'deem' | 'process' | 'visit' | 'rectify';
 export const SCOPE_NAMES: Record<AlertScope, string> = {
   case: '办件总时限',
   step: '环节时限',
   deem: '受理时限',
   process: '办理过程',
+  visit: '差评回访时限',
+  rectify: '差评整改时限',
 };
 
 /** The marks of a task in a queue. */

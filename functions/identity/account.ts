@@ -1,8 +1,11 @@
-/** GET /api/account (我的账户, unmasked for the owner) and PUT /api/account/acting-for. */
+/**
+ * GET /api/account (我的账户, unmasked for the owner), PUT /api/account/acting-for and
+ * DELETE /api/account/sessions (退出所有设备).
+ */
 import { api } from '#lib/http.ts';
 import { actingForChange } from './model.ts';
 import { context, routes } from './runtime.ts';
-import { myAccount, setActingFor } from './service.ts';
+import { myAccount, setActingFor, signOutEverywhere } from './service.ts';
 
 export const handler = routes({
   'GET /api/account': api({ auth: 'user' }, async ({ event, principal }) => ({
@@ -14,4 +17,7 @@ export const handler = routes({
       body: await setActingFor(context(event), principal!, body.uscc),
     }),
   ),
+  'DELETE /api/account/sessions': api({ auth: 'user' }, async ({ event, principal }) => ({
+    body: await signOutEverywhere(context(event), principal!),
+  })),
 });

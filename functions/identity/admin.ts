@@ -1,11 +1,15 @@
-/** Operators: GET /api/accounts?role=, PUT /api/accounts/{sub}/roles (audited), GET /api/audit?day=. */
+/**
+ * Operators: GET /api/accounts?role=, PUT /api/accounts/{sub}/roles (audited),
+ * GET /api/audit?class=&type=&actor=&subject=&day=|from=&to=&limit=&cursor= (audit.ts).
+ */
 import { z } from 'zod';
 import { nowMs } from '#domain/clock.ts';
 import { ROLES } from '#domain/roles.ts';
 import { beijingDate } from '#domain/time.ts';
 import { catalogueIndex } from '#functions/catalogue/runtime.ts';
-import { decodeCursor } from '#lib/cursor.ts';
-import { api } from '#lib/http.ts';
+import { badCursor, decodeCursor, encodeCursor } from '#lib/cursor.ts';
+import { api, HttpError } from '#lib/http.ts';
+import { AUDIT_TYPES, auditQueryOf } from './audit.ts';
 import { accountView, roleChange } from './model.ts';
 import { context, routes } from './runtime.ts';
 import { changeRoles, requireOperator } from './service.ts';
@@ -16,13 +20,24 @@ const listQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const auditQuery = z.object({
-  day: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-    .optional(),
+  class: z.enum(['security', 'activity', 'all']).optional(),
+  type: z.enum(AUDIT_TYPES).optional(),
+  actor: z.string().min(1).max(128).optional(),
+  subject: z.string().min(1).max(128).optional(),
+  day: z.string().regex(DAY, '日期格式应为 YYYY-MM-DD').optional(),
+  from: z.string().regex(INSTANT, '时间格式应为 2026-03-02 或 2026-03-02T09:00:00+08:00').optional(),
+  to: z.string().regex(INSTANT, '时间格式应为 2026-03-02 或 2026-03-02T18:00:00+08:00').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2000).optional(),
 });
+/** An audit cursor stands for the sort key of the entry (or point) a page ended at. */
+const AUDIT_CURSOR = { keys: ['pk', 'sk'], partition: ['pk', 'AUDIT'] } as const satisfies Parameters<
+  typeof decodeCursor
+>[1];
+const AUDIT_SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[\w~-]{1,64}$/;
 
 export const handler = routes({
   'GET /api/accounts': api({ auth: 'user', query: listQuery }, async ({ event, principal, query }) => {
@@ -50,6 +65,13 @@ export const handler = routes({
   'GET /api/audit': api({ auth: 'user', query: auditQuery }, async ({ event, principal, query }) => {
     requireOperator(principal);
     const ctx = context(event);
-    return { body: { entries: await ctx.store.listAudit(query.day ?? beijingDate(nowMs()), query.limit) } };
+    const asked = auditQueryOf(query, beijingDate(nowMs()));
+    if (!asked.ok) throw new HttpError(400, 'BAD_RANGE', asked.message);
+    const after = decodeCursor(query.cursor, AUDIT_CURSOR)?.sk;
+    if (after !== undefined && !AUDIT_SORT_KEY.test(after)) throw badCursor();
+    const page = await ctx.store.listAudit({ ...asked.query, after });
+    return {
+      body: { entries: page.entries, cursor: page.next && encodeCursor({ pk: 'AUDIT', sk: page.next }) },
+    };
   }),
 });

@@ -8,6 +8,7 @@ import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { dynamo, env } from '#lib/aws.ts';
 import { logger } from '#lib/logger.ts';
 import { AccountRefused, accessTokenClaims, accountSubOf, preTokenResponse } from './cognito.ts';
+import { waitToMint } from './revocation.ts';
 import { AccountStore } from './store.ts';
 
 let store: AccountStore | undefined;
@@ -22,6 +23,8 @@ export async function handler(
     logger.warn('Cognito user without an account: token without roles', { trigger: event.triggerSource });
   try {
     const claims = accessTokenClaims(account);
+    // Right after a change, mint after its instant, or the API refuses the new token too.
+    if (account) await waitToMint(account, event.triggerSource !== 'TokenGeneration_RefreshTokens');
     // The V2 event accepts string arrays (roles, posts); @types/aws-lambda types the map as strings.
     event.response = preTokenResponse(claims) as PreTokenGenerationV2TriggerEvent['response'];
     return event;

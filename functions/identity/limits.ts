@@ -1,75 +1,8 @@
 /**
- * Abuse limits of the identity routes: the numbers, their Chinese refusals, and the sliding-window
- * arithmetic the store's counters use. Pure.
- *
- * Sliding windows, not fixed ones: a fixed "10 per minute" lets 20 through around a minute boundary.
- * Each counter is one DynamoDB item holding SLOTS sub-window slots (`c<i>` = count, `t<i>` = which
- * sub-window the slot holds); a hit is one conditional UpdateItem that returns the whole item, so
- * parallel hits are serialised by DynamoDB and each sees a distinct total — at most `max` of them
- * see a total within the limit, whatever arrives at once. The window counted is the current slot
- * plus the SLOTS−1 before it, i.e. between 90 % and 100 % of `windowMs` long.
+ * Abuse limits of the identity routes: the numbers and their Chinese refusals. Pure. The counters
+ * are the house sliding-window limiter (#lib/limiter.ts) on the accounts table.
  */
-export const SLOTS = 10;
-
-export interface SlidingLimit {
-  /** Counter key, e.g. `code-ip#1.2.3.4`. */
-  key: string;
-  max: number;
-  windowMs: number;
-}
-
-export interface LimitCount {
-  /** Hits in the window, including this one for a hit. */
-  count: number;
-  /** Within the limit. */
-  allowed: boolean;
-  /** When refused: how long until the window frees enough (ms). */
-  retryAfterMs: number;
-}
-
-export const slotMs = (limit: Pick<SlidingLimit, 'windowMs'>) => Math.ceil(limit.windowMs / SLOTS);
-export const slotIndex = (now: number, limit: Pick<SlidingLimit, 'windowMs'>) =>
-  Math.floor(now / slotMs(limit));
-
-/** The slots of a counter item that are inside the window ending with slot `idx`. */
-function liveSlots(item: Record<string, unknown> | undefined, idx: number): { t: number; c: number }[] {
-  const out: { t: number; c: number }[] = [];
-  if (!item) return out;
-  for (let s = 0; s < SLOTS; s++) {
-    const t = Number(item[`t${s}`]);
-    const c = Number(item[`c${s}`]);
-    if (Number.isFinite(t) && Number.isFinite(c) && c > 0 && t > idx - SLOTS && t <= idx) out.push({ t, c });
-  }
-  return out.sort((a, b) => a.t - b.t);
-}
-
-/**
- * The verdict for a counter item. `counted`: the item already includes the request being judged
- * (a hit); otherwise (a peek) the question is whether one more would be allowed.
- */
-export function judge(
-  item: Record<string, unknown> | undefined,
-  limit: SlidingLimit,
-  now: number,
-  counted: boolean,
-): LimitCount {
-  const idx = slotIndex(now, limit);
-  const slots = liveSlots(item, idx);
-  const count = slots.reduce((n, s) => n + s.c, 0);
-  const allowed = counted ? count <= limit.max : count < limit.max;
-  if (allowed) return { count, allowed, retryAfterMs: 0 };
-  // The oldest slots leave the window first; wait until enough have left for one more request.
-  let left = counted ? count - 1 : count;
-  let retryAfterMs = limit.windowMs;
-  for (const s of slots) {
-    left -= s.c;
-    if (left < limit.max) {
-      retryAfterMs = Math.max(1000, (s.t + SLOTS) * slotMs(limit) - now);
-      break;
-    }
-  }
-  return { count, allowed, retryAfterMs };
-}
+import type { SlidingLimit } from '#lib/limiter.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

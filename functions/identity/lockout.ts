@@ -18,7 +18,7 @@
  * - **Spray** (SPRAY): 10 different accounts failing from one address within 15 minutes is
  *   audited (`login_spray`) and logged once per window.
  */
-import type { SlidingLimit } from './limits.ts';
+import type { SlidingLimit } from '#lib/limiter.ts';
 
 export interface LockPolicy {
   maxFailures: number;

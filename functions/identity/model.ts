@@ -67,10 +67,16 @@ export interface Account {
   createdAt: string;
   updatedAt?: string;
   /**
-   * Sessions (refresh tokens) started before this instant end at their next refresh: set by a
-   * password reset or reclaim. Wall-clock ms, as token times are.
+   * Sessions (refresh tokens) started before this instant end at their next refresh, and access
+   * tokens of such a session (`auth_time`) are refused: set by a password reset or reclaim and by
+   * signing out everywhere. Wall-clock ms, as token times are (revocation.ts).
    */
   sessionsValidAfterMs?: number;
+  /**
+   * Access tokens issued (`iat`) before this instant are refused at the API: set as above, and when
+   * the account is disabled or its roles or posts change (revocation.ts). Wall-clock ms.
+   */
+  tokensValidAfterMs?: number;
 }
 
 export interface Enterprise {

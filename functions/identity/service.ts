@@ -48,6 +48,7 @@ import {
 } from './otp.ts';
 import { hashPassword, passwordProblem } from './password.ts';
 import { checkEnterprise, checkPerson } from './registry.ts';
+import { changeRevokesTokens, validAfter } from './revocation.ts';
 import {
   type AccountStore,
   CodeUsedError,
@@ -316,7 +317,7 @@ export async function resetPassword(ctx: Context, input: PasswordReset, sendSms:
         passwordHash: await hashPassword(input.password),
         phone: challenge.phone,
         // Token times are wall-clock; so is this (see Account.sessionsValidAfterMs).
-        sessionsValidAfterMs: Date.now(),
+        sessionsValidAfterMs: validAfter(Date.now()),
         at,
       },
       challenge,
@@ -368,6 +369,18 @@ async function requireVerifiedPerson(ctx: Context, who: Principal): Promise<Acco
   if (!account.roles.includes('applicant') || !account.verified || !account.idNumber)
     throw httpErrors.forbidden('请先使用实名认证的个人账户登录');
   return account;
+}
+
+/**
+ * 退出所有设备: every token and session of the caller's account issued until now ends — access
+ * tokens at their next request, sessions at their next refresh (revocation.ts).
+ */
+export async function signOutEverywhere(ctx: Context, who: Principal) {
+  await requireAccount(ctx, who);
+  const atMs = Date.now();
+  await ctx.store.revokeTokens(who.sub, validAfter(atMs), true, new Date(ctx.now).toISOString());
+  await audit(ctx, { type: 'logout', actor: who.sub, details: { everywhere: true } });
+  return { signedOutAt: new Date(atMs).toISOString() };
 }
 
 export async function myAccount(ctx: Context, who: Principal) {
@@ -679,6 +692,9 @@ export async function changeRoles(
   const next = withRoles(account, change, new Date(ctx.now).toISOString());
   // A role change also ends acting for an enterprise (the person may no longer be a plain applicant).
   if (!next.roles.includes('applicant')) next.actingFor = undefined;
+  // Tokens issued before carry the old roles (or belong to a disabled account): refused from now
+  // on; the portal refreshes and gets the new claims. Wall-clock, as token times are.
+  if (changeRevokesTokens(account, next)) next.tokensValidAfterMs = validAfter(Date.now());
   try {
     // The staff directory (post memberships) changes in the same transaction as the profile.
     await ctx.store.putAccount(next, account);

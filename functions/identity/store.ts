@@ -19,14 +19,22 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '#domain/roles.ts';
 import { beijingDate } from '#domain/time.ts';
+import { type LimitCount, type SlidingLimit, SlidingLimiter } from '#lib/limiter.ts';
 import type { Mandate } from '#lib/policy.ts';
-import type { AuditEntry } from './audit.ts';
+import {
+  AUDIT_SHARDS,
+  type AuditClass,
+  type AuditEntry,
+  type AuditQuery,
+  auditClass,
+  auditShard,
+} from './audit.ts';
 import { postMembershipItem, postMemberships } from './directory.ts';
-import { judge, type LimitCount, SLOTS, type SlidingLimit, slotIndex } from './limits.ts';
 import type { FailureCounter } from './lockout.ts';
 import type { Account, Enterprise, Membership } from './model.ts';
 import type { Purpose, SmsChallenge } from './otp.ts';
 import type { LegalPersonRecord, PopulationRecord } from './registry.ts';
+import { TOKEN_STATE_ATTRIBUTES, type TokenState } from './revocation.ts';
 
 /** Which uniqueness guard refused an account. */
 export class DuplicateError extends Error {
@@ -57,10 +65,16 @@ const counterKey = (kind: CounterKind, id: string) => ({
   pk: `FAIL#${kind.toUpperCase()}#${id}`,
   sk: 'COUNTER',
 });
-const rateKey = (key: string) => ({ pk: `RATE#${key}`, sk: 'SLIDING' });
 const challengeKey = (purpose: Purpose, target: string) => ({ pk: `OTP#${purpose}#${target}`, sk: 'CODE' });
 
 const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
+
+const auditPartition = (c: AuditClass, day: string, shard: number) => `AUDIT#${c}#${day}#${shard}`;
+const auditSortKey = (e: Pick<AuditEntry, 'at' | 'id'>) => `${e.at}#${e.id}`;
+/** Items one listing may look at before it answers with what it has and a cursor. */
+const AUDIT_READ_BUDGET = 5000;
+const previousDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** The transaction item that consumes a matched code: only this code (its salt), only once. */
 function consumeItem(table: string, challenge: SmsChallenge) {
@@ -112,10 +126,14 @@ export interface MandateRecord extends Mandate {
 }
 
 export class AccountStore {
+  private readonly limiter: SlidingLimiter;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly table: string,
-  ) {}
+  ) {
+    this.limiter = new SlidingLimiter(doc, table);
+  }
 
   private async get<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
     const out = await this.doc.send(
@@ -297,6 +315,40 @@ export class AccountStore {
     }
   }
 
+  /**
+   * What the revocation check needs of an account (revocation.ts): status and the two valid-after
+   * instants, nothing else — the functions that ask may read only these (infra/resources.ts).
+   */
+  async tokenState(sub: string): Promise<TokenState | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: userKey(sub),
+        // Names, not the bare words: `status` is a DynamoDB reserved word.
+        ProjectionExpression: TOKEN_STATE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(TOKEN_STATE_ATTRIBUTES.map((a, i) => [`#a${i}`, a])),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item as TokenState | undefined;
+  }
+
+  /**
+   * Ends the account's tokens issued before `atMs` (and, with `sessions`, its sessions begun
+   * before it): "sign out everywhere".
+   */
+  async revokeTokens(sub: string, atMs: number, sessions: boolean, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: userKey(sub),
+        UpdateExpression: `SET tokensValidAfterMs = :s${sessions ? ', sessionsValidAfterMs = :s' : ''}, updatedAt = :t`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': atMs, ':t': at },
+      }),
+    );
+  }
+
   async setPasswordHash(sub: string, passwordHash: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
@@ -389,81 +441,20 @@ export class AccountStore {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Sliding-window counters (limits.ts): one item per key, SLOTS sub-window slots
+  // Sliding-window counters: the house limiter (#lib/limiter.ts) on this table
 
-  /**
-   * Counts one request against `limit` and says whether it is within it. One conditional update per
-   * try (the slot is either the current sub-window's, or a stale one that is reset), returning the
-   * whole item: DynamoDB serialises updates of an item, so parallel hits see distinct totals.
-   * With `refund`, a refused hit is taken back, so refusals do not extend the refusal.
-   */
-  async hitLimit(limit: SlidingLimit, now: number, refund = true): Promise<LimitCount> {
-    const idx = slotIndex(now, limit);
-    const s = idx % SLOTS;
-    const names = { '#c': `c${s}`, '#t': `t${s}`, '#e': 'expiresAt' };
-    // TTL: DynamoDB deletes the item some time after the window has passed.
-    const expiresAt = Math.ceil((now + limit.windowMs) / 1000) + 60;
-    /** One conditional update returning the whole item, or undefined when its condition failed. */
-    const update = (expression: string, condition: string) =>
-      this.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: rateKey(limit.key),
-            UpdateExpression: expression,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':one': 1, ':idx': idx, ':exp': expiresAt },
-            ReturnValues: 'ALL_NEW',
-          }),
-        )
-        .then(
-          (out) => out.Attributes,
-          (err) => {
-            if (!conditionFailed(err)) throw err;
-            return undefined;
-          },
-        );
-    let item: Record<string, unknown> | undefined;
-    // Count in the current slot; else reset a stale slot to it. If another request reset it first,
-    // both conditions fail: count in it on the next round.
-    for (let i = 0; i < 5 && !item; i++) {
-      item =
-        (await update('ADD #c :one SET #e = :exp', '#t = :idx')) ??
-        (await update('SET #c = :one, #t = :idx, #e = :exp', 'attribute_not_exists(#t) OR #t < :idx'));
-    }
-    // Could not count (a clock far behind another instance's): refuse rather than let it through.
-    if (!item) return { count: limit.max + 1, allowed: false, retryAfterMs: limit.windowMs / SLOTS };
-    const verdict = judge(item, limit, now, true);
-    if (!verdict.allowed && refund) {
-      await this.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: rateKey(limit.key),
-            UpdateExpression: 'ADD #c :minus',
-            ConditionExpression: '#t = :idx AND #c > :zero',
-            ExpressionAttributeNames: { '#c': `c${s}`, '#t': `t${s}` },
-            ExpressionAttributeValues: { ':minus': -1, ':idx': idx, ':zero': 0 },
-          }),
-        )
-        .catch((err) => {
-          if (!conditionFailed(err)) throw err;
-        });
-    }
-    return verdict;
+  /** Counts one request against `limit` (see SlidingLimiter.hit); `refund` takes a refused hit back. */
+  hitLimit(limit: SlidingLimit, now: number, refund = true): Promise<LimitCount> {
+    return this.limiter.hit(limit, now, refund);
   }
 
   /** Whether one more request would be within `limit`, without counting it. */
-  async peekLimit(limit: SlidingLimit, now: number): Promise<LimitCount> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: rateKey(limit.key), ConsistentRead: true }),
-    );
-    return judge(out.Item, limit, now, false);
+  peekLimit(limit: SlidingLimit, now: number): Promise<LimitCount> {
+    return this.limiter.peek(limit, now);
   }
 
-  async clearLimit(limit: SlidingLimit): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: rateKey(limit.key) }));
+  clearLimit(limit: SlidingLimit): Promise<void> {
+    return this.limiter.clear(limit);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -562,7 +553,8 @@ export class AccountStore {
   /**
    * Sets a new password after an SMS code (reset, or reclaim of an identity someone else
    * registered): the code is consumed, the old password stops working, sessions started before now
-   * end at their next refresh (`sessionsValidAfterMs`), acting-for-an-enterprise is cleared, and,
+   * end at their next refresh and tokens issued before now are refused (`sessionsValidAfterMs`,
+   * `tokensValidAfterMs`), acting-for-an-enterprise is cleared, and,
    * when the registry's phone is not the account's, the account moves to it (phone and login guards
    * move in the same transaction). False when the code was used meanwhile.
    */
@@ -618,7 +610,7 @@ export class AccountStore {
         TableName: this.table,
         Key: userKey(account.sub),
         UpdateExpression:
-          'SET passwordHash = :h, phone = :p, username = :u, gsi1sk = :u, sessionsValidAfterMs = :s, updatedAt = :t REMOVE actingFor',
+          'SET passwordHash = :h, phone = :p, username = :u, gsi1sk = :u, sessionsValidAfterMs = :s, tokensValidAfterMs = :s, updatedAt = :t REMOVE actingFor',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: {
           ':h': change.passwordHash,
@@ -644,29 +636,105 @@ export class AccountStore {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Audit log: one partition per Beijing day, sorted by time
+  // Audit log: per Beijing day, two classes (audit.ts) of AUDIT_SHARDS partitions each, by time
 
   async audit(entry: AuditEntry): Promise<void> {
     const day = beijingDate(Date.parse(entry.at));
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `AUDIT#${day}`, sk: `${entry.at}#${entry.id}`, ...entry },
+        Item: {
+          pk: auditPartition(auditClass(entry), day, auditShard(entry.id)),
+          sk: auditSortKey(entry),
+          ...entry,
+        },
       }),
     );
   }
 
-  async listAudit(day: string, limit: number): Promise<AuditEntry[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': `AUDIT#${day}` },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((i) => strip<AuditEntry>(i) as AuditEntry);
+  /**
+   * Entries of `q`, newest first: for each day of the range (newest first) every shard of the
+   * classes asked for is read in parallel, newest first, and the reads are merged. An entry is
+   * returned once every shard has been read past it, so the order is exact and a page ends
+   * where the next begins (`next`: the sort key of the last entry seen, or of the point up to
+   * which everything was looked at when the read budget ran out before the page filled up).
+   */
+  async listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[]; next?: string }> {
+    const entries: AuditEntry[] = [];
+    let budget = AUDIT_READ_BUDGET;
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, string> = {};
+    for (const field of ['type', 'actor', 'subject'] as const) {
+      const value = q[field];
+      if (value === undefined) continue;
+      filters.push(`#${field} = :${field}`);
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+    }
+    const lower = q.from;
+    let upper = q.after ?? `${q.to}#~`;
+    // A cursor from another range can point below this one: nothing left.
+    if (upper < lower) return { entries };
+    const lastDay = beijingDate(Date.parse(q.from));
+    for (let day = beijingDate(Date.parse(upper.slice(0, 24))); day >= lastDay; day = previousDay(day)) {
+      // Entries written before the classes existed live in one partition per day.
+      const shards = [
+        ...q.classes.flatMap((c) =>
+          Array.from({ length: AUDIT_SHARDS }, (_, i) => auditPartition(c, day, i)),
+        ),
+        `AUDIT#${day}`,
+      ].map((pk) => ({
+        pk,
+        start: undefined as Record<string, unknown> | undefined,
+        seen: upper,
+        done: false,
+      }));
+      let waiting: AuditEntry[] = [];
+      while (shards.some((p) => !p.done)) {
+        if (budget <= 0) return { entries, next: upper };
+        const reading = shards.filter((p) => !p.done);
+        const pages = await Promise.all(
+          reading.map((p) =>
+            this.doc.send(
+              new QueryCommand({
+                TableName: this.table,
+                KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+                FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+                ExpressionAttributeNames: filters.length ? names : undefined,
+                ExpressionAttributeValues: { ':pk': p.pk, ':lower': lower, ':upper': upper, ...values },
+                ScanIndexForward: false,
+                Limit: Math.min(q.limit + 1, 200),
+                ExclusiveStartKey: p.start,
+              }),
+            ),
+          ),
+        );
+        reading.forEach((p, i) => {
+          const page = pages[i];
+          budget -= Math.max(1, page.ScannedCount ?? 0);
+          for (const item of page.Items ?? []) {
+            const entry = strip<AuditEntry>(item) as AuditEntry;
+            if (item.sk !== upper && q.classes.includes(auditClass(entry))) waiting.push(entry);
+          }
+          p.start = page.LastEvaluatedKey;
+          p.done = !page.LastEvaluatedKey;
+          if (page.LastEvaluatedKey) p.seen = String(page.LastEvaluatedKey.sk);
+        });
+        // Nothing unread can be newer than the newest point a shard still has to go on from.
+        const open = shards.filter((p) => !p.done).map((p) => p.seen);
+        const bound = open.sort().at(-1) ?? '';
+        waiting.sort((a, b) => (auditSortKey(a) < auditSortKey(b) ? 1 : -1));
+        const ready = waiting.filter((e) => auditSortKey(e) >= bound);
+        waiting = waiting.slice(ready.length);
+        for (const entry of ready) {
+          entries.push(entry);
+          if (entries.length === q.limit) return { entries, next: auditSortKey(entry) };
+        }
+        if (bound) upper = bound;
+      }
+    }
+    return { entries };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-const badCursor = () => new HttpError(400, 'BAD_CURSOR', '翻页参数无效，请从第一页重新查询');
+export const badCursor = () => new HttpError(400, 'BAD_CURSOR', '翻页参数无效，请从第一页重新查询');
 
 /**
  * The key a cursor stands for, or undefined without one. `keys` are the attribute names of the

@@ -12,6 +12,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { safeParse, type z } from 'zod';
 import { REFUSAL_STATUS, Refusal } from '#domain/refusal.ts';
 import { cleanTextProblem } from '#domain/text.ts';
+import { tokenIsLive } from '#functions/identity/token-check.ts';
+import { cameThroughEdge } from './client.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims } from './principal.ts';
 
@@ -34,6 +36,9 @@ const MAX_PATH_PARAM = 200;
 export const httpErrors = {
   badJson: () => new HttpError(400, 'BAD_JSON', '请求内容不是合法的 JSON'),
   unauthenticated: () => new HttpError(401, 'UNAUTHENTICATED', '请先登录'),
+  /** The token verifies but was issued before its account was disabled or changed (revocation.ts). */
+  tokenRevoked: () =>
+    new HttpError(401, 'TOKEN_REVOKED', '登录凭证已失效（账户状态、权限或密码已变更），请重新登录'),
   forbidden: (message = '您没有办理此项操作的权限') => new HttpError(403, 'FORBIDDEN', message),
   notFound: (message = '未找到请求的内容') => new HttpError(404, 'NOT_FOUND', message),
   conflict: (message = '该办件已被他人处理，请刷新后重试') => new HttpError(409, 'CONFLICT', message),
@@ -41,6 +46,8 @@ export const httpErrors = {
   unsupportedType: () =>
     new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 application/json 格式（UTF-8 编码）提交'),
   tooManyRequests: () => new HttpError(429, 'TOO_MANY_REQUESTS', '操作过于频繁，请稍后再试'),
+  notThroughPortal: () =>
+    new HttpError(403, 'NOT_THROUGH_PORTAL', '请通过网上办事大厅的网址访问，不能直接调用接口地址'),
 };
 
 export interface Request<B, Q> {
@@ -61,7 +68,10 @@ export interface Reply {
 type Auth = 'public' | 'user';
 
 interface Spec<B, Q> {
-  /** 'user' requires a verified token; finer rules belong to the policy module. */
+  /**
+   * 'user' requires a verified token that has not been revoked (functions/identity/revocation.ts);
+   * finer rules belong to the policy module.
+   */
   auth: Auth;
   body?: Schema<B>;
   query?: Schema<Q>;
@@ -166,11 +176,17 @@ export function api<B = undefined, Q = undefined>(
   fn: (req: Request<B, Q>) => Promise<Reply>,
 ) {
   const run = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+    // In AWS, a request that bypassed CloudFront (straight to execute-api) is refused first.
+    if (!(await cameThroughEdge(event))) throw httpErrors.notThroughPortal();
     const headers = lowerCaseHeaders(event.headers);
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
       .authorizer?.jwt?.claims;
     const principal = claims ? principalFromClaims(claims) : undefined;
-    if (spec.auth === 'user' && !principal) throw httpErrors.unauthenticated();
+    if (spec.auth === 'user') {
+      if (!principal) throw httpErrors.unauthenticated();
+      // Before anything is read or written: a disabled account or a changed role ends its tokens.
+      if (!(await tokenIsLive(principal))) throw httpErrors.tokenRevoked();
+    }
     const rawBody = readBody(event, headers);
     if (spec.body === undefined && rawBody !== undefined) {
       // A route without a body schema takes no body; ignore it rather than guess.

@@ -25,6 +25,12 @@ export interface Principal {
   /** Agents (代办员): their agent point and its village (claims agent_point, village). */
   agentPoint?: string;
   village?: string;
+  /**
+   * When the token was issued and when its session began (claims `iat`, `auth_time`; epoch
+   * seconds), for the revocation check (functions/identity/revocation.ts).
+   */
+  issuedAt?: number;
+  authTime?: number;
 }
 
 function list(value: unknown): string[] {
@@ -34,6 +40,17 @@ function list(value: unknown): string[] {
     .replace(/^\[|\]$/g, '')
     .split(/[\s,]+/)
     .filter(Boolean);
+}
+
+/** An epoch-seconds claim, as a number or (API Gateway) a string of digits. */
+function seconds(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{1,12}$/.test(value)
+        ? Number(value)
+        : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 export function principalFromClaims(claims: Record<string, unknown>): Principal | undefined {
@@ -56,5 +73,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     actingFor: str('act_uscc') ? { uscc: str('act_uscc') as string, name: str('act_name') ?? '' } : undefined,
     agentPoint: str('agent_point'),
     village: str('village'),
+    issuedAt: seconds(claims.iat),
+    authTime: seconds(claims.auth_time),
   };
 }

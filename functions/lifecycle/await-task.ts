@@ -7,13 +7,14 @@
  */
 
 import { now } from '#domain/clock.ts';
-import { openTasks, type Task } from '#domain/process.ts';
+import { openTasks, type Task, type Track } from '#domain/process.ts';
 import { ConflictError } from '#functions/cases/ports.ts';
 import { getCase, storeTask, taskDeadline } from '#functions/cases/store.ts';
 import { logger } from '#lib/logger.ts';
 
 interface Input {
   caseNo: string;
+  track?: Track;
   task: Task;
   taskToken: string;
 }
@@ -29,7 +30,7 @@ export async function handler(input: Input): Promise<{ stored: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const record = await getCase(input.caseNo);
     if (!record) throw new Error(`case ${input.caseNo} not found`);
-    if (!openTasks(record).some((t) => t.id === input.task.id))
+    if (!openTasks(record, input.track ?? 'case').some((t) => t.id === input.task.id))
       throw new TaskStale(input.caseNo, input.task.id);
     try {
       await storeTask(record.version, {
@@ -40,7 +41,7 @@ export async function handler(input: Input): Promise<{ stored: boolean }> {
         itemName: record.itemName,
         applicantName: record.applicant.name,
         // Orders the post's queue (most urgent first): the case's deadlines are known by now.
-        deadline: taskDeadline(record.deadlines),
+        deadline: taskDeadline(record.deadlines, input.task),
       });
       logger.info('task waiting', { caseNo: input.caseNo, task: input.task.id });
       return { stored: true };

@@ -5,10 +5,18 @@
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { Timer, TimerKey } from '#domain/process.ts';
+import { now } from '#domain/clock.ts';
+import {
+  alertStillApplies,
+  type CaseState,
+  RESOLVED_NOTE,
+  type Timer,
+  type TimerKey,
+} from '#domain/process.ts';
 import { beijingIso } from '#domain/time.ts';
 import { SEVERITY_NAMES } from '#domain/vocabulary.ts';
-import type { AlertRecord } from '#functions/cases/store.ts';
+import { ConflictError } from '#functions/cases/ports.ts';
+import { type AlertRecord, type CaseRecord, getAlerts, updateAlert } from '#functions/cases/store.ts';
 import { env, sfn, sns } from '#lib/aws.ts';
 import { logger } from '#lib/logger.ts';
 import { streamHandler } from '#lib/streams.ts';
@@ -77,6 +85,32 @@ async function publishAlert(alert: AlertRecord) {
   );
 }
 
+/** The case finished a step, a phase, its acceptance or part of a rectification: alerts may be moot. */
+const movedOn = (a: CaseState, b: CaseState) =>
+  a.stepIndex !== b.stepIndex ||
+  a.phase !== b.phase ||
+  a.acceptedAt !== b.acceptedAt ||
+  !!a.rectification?.visit !== !!b.rectification?.visit ||
+  !!a.rectification?.fix !== !!b.rectification?.fix;
+
+/** 待督办 alerts whose step or limit is done close by themselves, saying so; urged ones still await the reply. */
+async function closeMootAlerts(record: CaseRecord) {
+  const at = now().toISOString();
+  for (const alert of await getAlerts(record.caseNo)) {
+    if (alert.status !== 'open' || alertStillApplies(alert, record)) continue;
+    try {
+      await updateAlert(
+        { ...alert, status: 'resolved', resolved: { at, note: RESOLVED_NOTE[alert.scope] } },
+        'open',
+      );
+      logger.info('alert closed by itself', { caseNo: record.caseNo, alertId: alert.alertId });
+    } catch (err) {
+      // A supervisor urged it meanwhile: then it waits for the reply.
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+}
+
 export const handler = streamHandler(async ({ eventName, newImage: image, oldImage: old }) => {
   if (!image || eventName === 'REMOVE') return;
   if (image.sk === 'CASE') {
@@ -85,6 +119,8 @@ export const handler = streamHandler(async ({ eventName, newImage: image, oldIma
       image.timers as Timers | undefined,
     ))
       await startTimer(String(image.caseNo), key, timer);
+    if (old && movedOn(old as unknown as CaseState, image as unknown as CaseState))
+      await closeMootAlerts(image as unknown as CaseRecord);
   } else if (eventName === 'INSERT' && typeof image.sk === 'string' && image.sk.startsWith('ALERT#')) {
     await publishAlert(image as unknown as AlertRecord);
     logger.info('alert raised', { caseNo: image.caseNo, alertId: image.alertId });

@@ -23,6 +23,10 @@ const NOTES: Record<Exclude<TimerKey, 'deem'>, string> = {
   'case-red': '办件已超过承诺办结时限',
   'step-yellow': '当前环节即将超过环节办理时限',
   'step-red': '当前环节已超过环节办理时限',
+  'visit-yellow': '差评即将超过回访时限',
+  'visit-red': '差评已超过回访时限，尚未回访申请人',
+  'rectify-yellow': '差评即将超过整改时限',
+  'rectify-red': '差评已超过整改时限，尚未整改完成',
 };
 
 export async function handler(input: Input): Promise<{ acted: boolean }> {
@@ -55,10 +59,11 @@ export async function handler(input: Input): Promise<{ acted: boolean }> {
     }
   }
   const { dept, post, stepId } = responsibleFor(record, input.key);
-  const [scope, severity] = input.key.split('-') as ['case' | 'step', 'yellow' | 'red'];
+  const [scope, severity] = input.key.split('-') as ['case' | 'step' | 'visit' | 'rectify', 'yellow' | 'red'];
   // One alert per case/step and severity, however often deadlines move.
   const alertOf = (sev: 'yellow' | 'red'): AlertRecord => ({
-    alertId: `${scope}.${stepId ?? 'case'}.${sev}`,
+    alertId:
+      scope === 'visit' || scope === 'rectify' ? `${scope}.${sev}` : `${scope}.${stepId ?? 'case'}.${sev}`,
     caseNo: record.caseNo,
     itemName: record.itemName,
     severity: sev,
@@ -66,7 +71,7 @@ export async function handler(input: Input): Promise<{ acted: boolean }> {
     stepId,
     dept,
     post,
-    deadline: scope === 'case' ? record.deadlines.case : record.deadlines.step,
+    deadline: record.deadlines[scope],
     note: NOTES[`${scope}-${sev}`],
     raisedAt: at,
     status: 'open',

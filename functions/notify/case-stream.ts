@@ -1,11 +1,10 @@
 /**
  * Cases table stream → SMS. A new process event the applicant must hear about, a new task in a
- * staff queue and a new e-supervision alert each become SMS, recorded in the outbox first (a
- * conditional put, so a replayed stream record never sends twice). Sending happens after the case
- * changed, so a failure never blocks or rolls back the case.
+ * staff queue and a new e-supervision alert each become SMS, recorded in the outbox first (one
+ * record per case, event and recipient, so a replayed stream record never sends twice; outbox.ts).
+ * Sending happens after the case changed, so a failure never blocks or rolls back the case, and a
+ * failed SMS is kept for `npm run replay -- sms` instead of holding up the stream.
  */
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '#domain/clock.ts';
 import { SEVERITY_NAMES } from '#domain/vocabulary.ts';
 import type { CaseEvent } from '#functions/cases/model.ts';
@@ -14,7 +13,9 @@ import { staffPhones } from '#functions/identity/directory.ts';
 import { dynamo, env, sns } from '#lib/aws.ts';
 import { logger } from '#lib/logger.ts';
 import { streamHandler } from '#lib/streams.ts';
-import { renderSms, type SmsTemplate, toE164 } from './templates.ts';
+import { type OutboxStore, sendOnce } from './outbox.ts';
+import { dynamoOutbox, snsSender } from './outbox-store.ts';
+import { renderSms, type SmsTemplate } from './templates.ts';
 
 /** Which template an event calls for, if any. */
 export function templateFor(event: Pick<CaseEvent, 'type' | 'outcome'>): SmsTemplate | undefined {
@@ -27,73 +28,16 @@ export function templateFor(event: Pick<CaseEvent, 'type' | 'outcome'>): SmsTemp
       return 'special';
     case '办结':
       return event.outcome === '不予' ? 'denied' : 'approved';
+    case '差评整改':
+      return 'rectified';
     default:
       return undefined;
   }
 }
 
-/** Claim the outbox record `key` for one recipient; false if this message was already sent. */
-async function claimOutbox(caseNo: string, key: string, phone: string, message: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new PutCommand({
-        TableName: env('CASES_TABLE'),
-        Item: {
-          pk: `CASE#${caseNo}`,
-          sk: `SMS#${key}#${phone}`,
-          phone,
-          message,
-          status: 'pending',
-          createdAt: now().toISOString(),
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed' },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw err;
-  }
-}
-
-async function markOutbox(caseNo: string, key: string, phone: string, fields: Record<string, unknown>) {
-  const names = Object.keys(fields);
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: env('CASES_TABLE'),
-      Key: { pk: `CASE#${caseNo}`, sk: `SMS#${key}#${phone}` },
-      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
-    }),
-  );
-}
-
-/** Send one message to one phone once: outbox first, then SNS; the outbox keeps the outcome. */
-async function send(caseNo: string, key: string, phone: string, message: string): Promise<boolean> {
-  if (!(await claimOutbox(caseNo, key, phone, message))) return true;
-  try {
-    const out = await sns.send(
-      new PublishCommand({
-        PhoneNumber: toE164(phone),
-        Message: message,
-        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
-      }),
-    );
-    await markOutbox(caseNo, key, phone, {
-      status: 'sent',
-      messageId: out.MessageId,
-      sentAt: now().toISOString(),
-    });
-    return true;
-  } catch (err) {
-    logger.warn('sms failed', { caseNo, key, error: (err as Error).message });
-    await markOutbox(caseNo, key, phone, { status: 'failed', error: (err as Error).message });
-    return false;
-  }
-}
+let outbox: OutboxStore | undefined;
+const sendSms = snsSender(sns);
+const nowIso = () => now().toISOString();
 
 let directory: ((q: { hall: string; dept: string; post: string }) => Promise<string[]>) | undefined;
 /** Mobiles of the active staff holding a post in a department of this hall. */
@@ -121,6 +65,8 @@ async function messagesFor(item: Record<string, unknown>): Promise<[string, stri
       type: e.outcome,
       days: /预计需要 (\d+) 个工作日/.exec(e.note ?? '')?.[1],
       phone: '12345',
+      // What the department did, as much as fits a text (the case page has all of it).
+      note: e.note && (e.note.length > 120 ? `${e.note.slice(0, 120)}…` : e.note),
     });
     return [[String(e.seq).padStart(4, '0'), [c.applicant.phone], text]];
   }
@@ -144,11 +90,14 @@ async function messagesFor(item: Record<string, unknown>): Promise<[string, stri
 
 export const handler = streamHandler(async ({ eventName, newImage: item }) => {
   if (eventName !== 'INSERT' || !item) return;
-  let failed = 0;
-  for (const [key, phones, text] of await messagesFor(item)) {
-    for (const phone of phones) if (!(await send(String(item.caseNo), key, phone, text))) failed++;
+  const caseNo = String(item.caseNo);
+  for (const [key, phones, message] of await messagesFor(item)) {
+    for (const phone of phones) {
+      // A failed send is kept in the outbox as a failure of its own (npm run replay -- sms), never
+      // thrown: one failing number must not hold up the records after it, other people's SMS.
+      outbox ??= dynamoOutbox(dynamo, env('CASES_TABLE'));
+      if ((await sendOnce(outbox, sendSms, { caseNo, key, phone, message }, nowIso)) === 'failed')
+        logger.warn('sms failed', { caseNo, key });
+    }
   }
-  // Failed messages stay 'failed' in the outbox; failing this record makes the mapping retry it
-  // (with backoff; the case itself moved on long ago) without holding up the records before it.
-  if (failed) throw new Error(`${failed} SMS failed`);
 });

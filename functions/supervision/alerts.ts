@@ -9,7 +9,7 @@ import { env } from '#lib/aws.ts';
 import { api, httpErrors } from '#lib/http.ts';
 
 const query = z.object({
-  status: z.enum(['open', 'urged', 'replied']).optional(),
+  status: z.enum(['open', 'urged', 'replied', 'resolved']).optional(),
   severity: z.enum(['yellow', 'red', 'finding']).optional(),
 });
 

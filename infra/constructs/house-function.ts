@@ -6,14 +6,29 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsVersions,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type Access, type FunctionSpec, functionEnvironment, platformResources } from '../resources.ts';
+import { TOKEN_STATE_ATTRIBUTES } from '../../functions/identity/revocation.ts';
+import { ORIGIN_SECRET_ENV } from '../../functions/lib/client.ts';
+import {
+  bucketActions,
+  type FunctionSpec,
+  functionEnvironment,
+  hallFunctionName,
+  platformResources,
+  type TableAccess,
+} from '../resources.ts';
 import { acknowledge } from './nag.ts';
 
 /** Repository root: entries in infra/resources.ts are relative to it. */
@@ -56,6 +71,11 @@ export interface HouseFunctionProps {
   serviceName: string;
   /** Extra environment, e.g. HALL_ID and HALL_CODE in hall stacks. */
   environment?: Record<string, string>;
+  /**
+   * For functions behind a route: CloudFront's origin secret, which `api()` checks (functions/lib/client.ts).
+   * The function gets its ARN, read access to it alone, and the Parameters and Secrets extension.
+   */
+  originSecret?: ISecret;
 }
 
 const need = <T>(map: Record<string, T> | undefined, id: string, kind: string, fn: string): T => {
@@ -100,7 +120,11 @@ export class HouseFunction extends Construct {
     this.logGroup.grantWrite(role);
     this.role = role;
 
+    // A function another stack calls by name (the platform's calendar job calls each hall's).
+    const hallId = props.environment?.HALL_ID;
+    if (spec.fixedName && !hallId) throw new Error(`function ${functionId}: fixedName is for hall functions`);
     this.fn = new NodejsFunction(this, 'Fn', {
+      ...(spec.fixedName && hallId ? { functionName: hallFunctionName(hallId, functionId) } : {}),
       entry: `${repoRoot}${spec.entry}`,
       handler: 'handler',
       projectRoot: repoRoot,
@@ -117,7 +141,14 @@ export class HouseFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         ...props.environment,
         ...environmentFor(functionId, spec, refs),
+        ...(props.originSecret ? { [ORIGIN_SECRET_ENV]: props.originSecret.secretArn } : {}),
       },
+      // Reads the origin secret over localhost with the function's own credentials and caches it.
+      paramsAndSecrets: props.originSecret
+        ? ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+            secretsManagerTtl: Duration.seconds(60),
+          })
+        : undefined,
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
@@ -139,7 +170,25 @@ export class HouseFunction extends Construct {
         'the newest runtime whose language level both share; move to nodejs24.x together with the engines field.',
     );
     grantAll(this.fn, role, functionId, spec, refs);
+    props.originSecret?.grantRead(role);
   }
+}
+
+/**
+ * TableAccess 'revocation': the token check's read (functions/identity/revocation.ts) — GetItem of
+ * account profiles (partition keys USER#…) projecting their status and valid-after instants, and
+ * no other attribute of a table that holds ID numbers, phones and password hashes.
+ */
+function revocationRead(tableArn: string): PolicyStatement {
+  return new PolicyStatement({
+    actions: ['dynamodb:GetItem'],
+    resources: [tableArn],
+    conditions: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', ...TOKEN_STATE_ATTRIBUTES] },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    },
+  });
 }
 
 function grantAll(
@@ -149,14 +198,23 @@ function grantAll(
   spec: FunctionSpec,
   refs: ResourceRefs,
 ) {
-  const grantTable = (table: ITable, access: Access) =>
-    access === 'write' ? table.grantReadWriteData(fn) : table.grantReadData(fn);
+  const grantTable = (table: ITable, access: TableAccess) =>
+    access === 'write'
+      ? table.grantReadWriteData(fn)
+      : access === 'read'
+        ? table.grantReadData(fn)
+        : role.addToPrincipalPolicy(revocationRead(table.tableArn));
   for (const [id, access] of Object.entries(spec.tables ?? {}))
     grantTable(need(refs.tables, id, 'table', functionId), access);
   // A hall reads records of the platform's tables by key (an item, an account, a mandate): key
   // lookups on the table itself, none of its indexes, and never writes.
-  for (const id of Object.keys(spec.platformTables ?? {})) {
+  for (const [id, access] of Object.entries(spec.platformTables ?? {})) {
     const table = need(refs.platformTables, id, 'platform table', functionId);
+    if (table.encryptionKey) table.encryptionKey.grantDecrypt(role);
+    if (access === 'revocation') {
+      role.addToPrincipalPolicy(revocationRead(table.tableArn));
+      continue;
+    }
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
@@ -173,20 +231,19 @@ function grantAll(
         }),
       );
     }
-    if (table.encryptionKey) table.encryptionKey.grantDecrypt(role);
   }
   for (const [id, access] of Object.entries(spec.buckets ?? {})) {
     const bucket = need(refs.buckets, id, 'bucket', functionId);
-    // Objects only, and only the verbs a presigned GET/PUT or a result upload needs: the
-    // broader grantRead/grantReadWrite would add List*, GetBucket*, DeleteObject*, Abort*.
+    // Objects only, and only the verbs the spec names (a presigned GET/POST, a verifier's delete):
+    // the broader grantRead/grantReadWrite would add List*, GetBucket*, DeleteObject*, Abort*.
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: access === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+        actions: bucketActions(access),
         resources: [bucket.arnForObjects('*')],
       }),
     );
     if (bucket.encryptionKey)
-      bucket.encryptionKey.grant(role, 'kms:Decrypt', ...(access === 'write' ? ['kms:GenerateDataKey'] : []));
+      bucket.encryptionKey.grant(role, 'kms:Decrypt', ...(access !== 'read' ? ['kms:GenerateDataKey'] : []));
   }
   for (const id of spec.topics ?? []) need(refs.topics, id, 'topic', functionId).grantPublish(fn);
   if (spec.sms) {

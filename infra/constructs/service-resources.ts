@@ -5,8 +5,9 @@
  * touching the stacks.
  */
 import { readFileSync } from 'node:fs';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -34,14 +35,24 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  EventType,
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { KeyType, StackResources, TableSpec } from '../resources.ts';
+import { halls } from '../halls.ts';
+import {
+  hallFunctionName,
+  type KeyType,
+  STREAM_MAPPING,
+  type StackResources,
+  type TableSpec,
+} from '../resources.ts';
 import { HouseFunction, type ResourceRefs, repoRoot } from './house-function.ts';
 import { acknowledge, nagRef } from './nag.ts';
 
@@ -61,7 +72,22 @@ export interface ServiceResourcesProps {
   portalOrigins: string[];
   environment?: Record<string, string>;
   platformTables?: ResourceRefs['platformTables'];
+  /** CloudFront's origin secret: every function behind a route checks it (functions/lib/client.ts). */
+  originSecret: ISecret;
 }
+
+/**
+ * Per-route throttles (requests per second, burst) for routes anyone may call, so a flood of them
+ * stays within a bounded share of the account's Lambda concurrency and DynamoDB capacity and cannot
+ * starve the staff routes (those keep the stage default). Per route and per API, for all callers
+ * together: per-address limits are WAF's (infra/stacks/firewall-stack.ts) and the handlers' own.
+ */
+export const PUBLIC_ROUTE_THROTTLE = {
+  /** Guides, search, halls, calendar, progress: a county's peak with room to spare. */
+  read: { rateLimit: 50, burstLimit: 100 },
+  /** Routes whose function sends SMS (registration and its codes, password reset): each costs money. */
+  sms: { rateLimit: 5, burstLimit: 10 },
+} as const;
 
 export const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 const attr = (type: KeyType) => (type === 'N' ? AttributeType.NUMBER : AttributeType.STRING);
@@ -108,12 +134,20 @@ export class ServiceResources extends Construct {
           serverAccessLogsBucket: accessLogs,
           serverAccessLogsPrefix: `${bucketId}/`,
           removalPolicy: RemovalPolicy.RETAIN,
-          lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+          lifecycleRules: [
+            { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+            ...(spec.expire ?? []).map((rule) => ({
+              prefix: rule.prefix,
+              tagFilters: rule.tag ? { [rule.tag.key]: rule.tag.value } : undefined,
+              expiration: Duration.days(rule.days),
+              noncurrentVersionExpiration: Duration.days(rule.days),
+            })),
+          ],
           cors: spec.browserUploads
             ? [
                 {
-                  // Presigned PUT/GET straight from the browser; the signature is the authorisation.
-                  allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+                  // Presigned POST/PUT/GET straight from the browser; the signature is the authorisation.
+                  allowedMethods: [HttpMethods.POST, HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
                   allowedOrigins: props.portalOrigins,
                   allowedHeaders: ['*'],
                   exposedHeaders: ['ETag'],
@@ -152,6 +186,7 @@ export class ServiceResources extends Construct {
 
     this.buildFunctionsAndStateMachines();
     this.buildStreams();
+    this.buildBucketNotifications();
     ({ api: this.api, stage: this.stage } = this.buildApi());
     this.apiDomain = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint, description: `${props.apiPrefix}/*` });
@@ -257,6 +292,9 @@ export class ServiceResources extends Construct {
       refs: this.refs(),
       serviceName: this.props.serviceName,
       environment: this.props.environment,
+      originSecret: this.props.resources.routes.some((r) => r.function === fnId)
+        ? this.props.originSecret
+        : undefined,
     });
     this.functions[fnId] = hf;
     this.acknowledgeGrants(hf, fnId);
@@ -299,6 +337,22 @@ export class ServiceResources extends Construct {
         }),
       );
     }
+    // Functions of the hall stacks, by their fixed names: a hall may be deployed after this stack.
+    for (const fnId of spec.hallFunctions ?? []) {
+      machine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: halls.map((h) =>
+            Stack.of(this).formatArn({
+              service: 'lambda',
+              resource: 'function',
+              resourceName: hallFunctionName(h.id, fnId),
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
+        }),
+      );
+    }
     acknowledge(
       machine.role,
       ['AwsSolutions-IAM5[Resource::*]'],
@@ -310,6 +364,32 @@ export class ServiceResources extends Construct {
       description: spec.doc,
     });
     this.stateMachines[smId] = machine;
+  }
+
+  /** S3 event notifications: objects created under a prefix invoke a function (asynchronously). */
+  private buildBucketNotifications() {
+    for (const [bucketId, spec] of Object.entries(this.props.resources.buckets)) {
+      if (!spec.notify) continue;
+      const fn = this.functions[spec.notify.function];
+      if (!fn)
+        throw new Error(
+          `bucket '${bucketId}' notifies function '${spec.notify.function}', which is not defined`,
+        );
+      this.buckets[bucketId].addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn.fn), {
+        prefix: spec.notify.prefix,
+      });
+      // CDK's own custom resource that writes the notification configuration (one per stack).
+      const handler = Stack.of(this).node.tryFindChild(
+        'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+      );
+      if (handler)
+        acknowledge(
+          handler,
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          "CDK's BucketNotificationsHandler (it sets the bucket's notification configuration at deploy time) " +
+            'comes with this managed role; it runs only during deployments and holds no data.',
+        );
+    }
   }
 
   private buildStreams() {
@@ -333,12 +413,13 @@ export class ServiceResources extends Construct {
       fn.fn.addEventSource(
         new DynamoEventSource(table, {
           startingPosition: StartingPosition.TRIM_HORIZON,
-          batchSize: 25,
-          maxBatchingWindow: Duration.seconds(1),
-          retryAttempts: 5,
-          bisectBatchOnError: true,
+          batchSize: STREAM_MAPPING.batchSize,
+          maxBatchingWindow: Duration.seconds(STREAM_MAPPING.maximumBatchingWindowSeconds),
+          retryAttempts: STREAM_MAPPING.maximumRetryAttempts,
+          bisectBatchOnError: STREAM_MAPPING.bisectBatchOnFunctionError,
           reportBatchItemFailures: true,
-          maxRecordAge: Duration.days(1),
+          // Dead-lettered within an hour, so `npm run replay` can still read the records back (24 h).
+          maxRecordAge: Duration.seconds(STREAM_MAPPING.maximumRecordAgeSeconds),
           onFailure: new SqsDlq(dlq),
         }),
       );
@@ -384,6 +465,7 @@ export class ServiceResources extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
     const none = new HttpNoneAuthorizer();
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of res.routes) {
       const fn = this.functions[route.function];
@@ -407,7 +489,19 @@ export class ServiceResources extends Construct {
           'A public read-only route of the service hall (guides, progress by case number and query code): ' +
             'anyone may read it without an account; every route that changes data requires a JWT.',
         );
+      if (route.auth === 'public') {
+        const spec = res.functions[route.function];
+        const { rateLimit, burstLimit } = PUBLIC_ROUTE_THROTTLE[spec.sms ? 'sms' : 'read'];
+        routeSettings[`${route.method} ${props.apiPrefix}${route.path}`] = {
+          ThrottlingRateLimit: rateLimit,
+          ThrottlingBurstLimit: burstLimit,
+        };
+        // The stage names the route by key: it must exist first.
+        stage.node.addDependency(created);
+      }
     }
+    if (Object.keys(routeSettings).length > 0)
+      (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     return { api, stage };
   }
 
@@ -425,6 +519,16 @@ export class ServiceResources extends Construct {
         `AwsSolutions-IAM5[Resource::${nagRef(cfn)}/index/*]`,
         'The indexes of one table the function is granted (the queries by applicant and by queue need ' +
           "them); the wildcard spans only that table's indexes.",
+      );
+    }
+    for (const bucketId of Object.keys(spec.buckets ?? {})) {
+      const cfn = this.buckets[bucketId]?.node.defaultChild as CfnElement | undefined;
+      if (!cfn) continue;
+      acknowledge(
+        hf.role,
+        `AwsSolutions-IAM5[Resource::${nagRef(cfn)}/*]`,
+        'Objects of this one bucket only, with the object verbs the spec names (no listing, no bucket ' +
+          'actions); the keys are chosen by the server per draft and upload, so no narrower name is known.',
       );
     }
     if ((spec.topics ?? []).length > 0)

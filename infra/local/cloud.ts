@@ -5,7 +5,7 @@
  * provider and the dev routes are this app's. `npm start` runs it with data under `.data/`; the test
  * suite runs it once per run, in memory.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -36,9 +36,11 @@ import {
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadSeedCatalogue, readCatalogue, writeCatalogue } from '#functions/catalogue/store.ts';
 import { AccountStore } from '#functions/identity/store.ts';
+import { API_CSP, pageCsp, securityHeaders, sitePages } from '../constructs/portal-headers.ts';
 import { halls } from '../halls.ts';
-import { hallResources, platformResources } from '../resources.ts';
+import { hallResources, platformResources, STREAM_MAPPING } from '../resources.ts';
 import { type DemoAccount, demoAccounts } from '../seed/accounts.ts';
+import { type DeadLetters, deadLetters } from './dead-letters.ts';
 import { devApi, gatewayErrorBody } from './dev-api.ts';
 import { environmentOf, type LocalStack, statementsOf } from './grants.ts';
 import { LocalIssuer } from './identity.ts';
@@ -63,6 +65,11 @@ export interface CloudOptions {
   dataDir?: string;
   /** Gateway port; 0 → any free port. */
   port?: number;
+  /**
+   * Interface the gateway listens on; default 127.0.0.1. Anything wider exposes the dev routes
+   * (every demo password, the SMS outbox with its codes, the dev clock) to that network.
+   */
+  host?: string;
   /** Wipe dataDir first and seed again. */
   reset?: boolean;
   /** Log level of the handlers (Powertools). */
@@ -98,6 +105,8 @@ export interface LocalCloud {
   childPids: number[];
   /** Deliver pending stream records now rather than at the next idle poll. */
   nudgeStreams(): void;
+  /** Dead-lettered stream batches and failed SMS, and their replay (GET/POST /api/dev/dead-letters). */
+  deadLetters: DeadLetters;
   stop(): Promise<void>;
 }
 
@@ -143,6 +152,27 @@ function definitionOf(stack: Stack, id: string): string {
   });
 }
 
+/**
+ * The portal's and the API's security headers by path, as the Portal stack gives them (its response
+ * headers policies, and its function that sets each page's CSP). The pages' script hashes come from
+ * the built portal, read again whenever it is rebuilt (its index.html changes); sign-in is
+ * same-origin here (`/oidc`), so connect-src is 'self'. `/oidc` stands for the identity provider,
+ * another site in AWS (Cognito's hosted UI) that CloudFront does not serve: its pages keep their own
+ * headers.
+ */
+function edgeHeaders(siteDir: string, materialsOrigin: string): (pathname: string) => Record<string, string> {
+  const api = securityHeaders(API_CSP);
+  const index = join(siteDir, 'index.html');
+  let site: { builtAt: number; pages: Record<string, string[]> } | undefined;
+  return (pathname) => {
+    if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return {};
+    if (pathname === '/api' || pathname.startsWith('/api/')) return api;
+    const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
+    if (site?.builtAt !== builtAt) site = { builtAt, pages: sitePages(siteDir) };
+    return securityHeaders(pageCsp(site.pages, pathname, { connectOrigins: [], materialsOrigin }));
+  };
+}
+
 export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
@@ -169,6 +199,25 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
           name: localName(s.scope, id),
           browserUploads: b.browserUploads,
         })),
+      ),
+      region: REGION,
+      // S3 event notifications invoke their function as in AWS (asynchronously, with retries).
+      notifications: all.flatMap((s) =>
+        Object.entries(s.resources.buckets).flatMap(([id, b]) =>
+          b.notify
+            ? [
+                {
+                  bucket: localName(s.scope, id),
+                  events: ['s3:ObjectCreated:*'],
+                  prefix: b.notify.prefix,
+                  deliver: async (event: unknown) => {
+                    await registered;
+                    return lambdas.invoke(localName(s.scope, b.notify!.function), event);
+                  },
+                },
+              ]
+            : [],
+        ),
       ),
     });
     stopping.push(() => s3.stop());
@@ -307,21 +356,39 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
     const accountStore = new AccountStore(doc, localName('platform', 'accounts'));
     await seedIdentity(accountStore, accounts, clock.now());
 
-    const streams = new StreamPoller(
-      ddb,
-      new DynamoDBStreamsClient({ ...sdk, endpoint: dynamo.directEndpoint }),
-      at('stream-checkpoints.json'),
-    );
+    // One reader per streamed table for all its mappings, woken by the handlers' writes (they all
+    // pass the DynamoDB front) instead of polling DynamoDB Local; failures as the mappings in AWS.
+    const streamsClient = new DynamoDBStreamsClient({ ...sdk, endpoint: dynamo.directEndpoint });
+    const streams = new StreamPoller(ddb, streamsClient, {
+      checkpointFile: at('stream-checkpoints.json'),
+      deadLetterDir: at('stream-dead-letters'),
+    });
+    dynamo.onWrite((tables) => streams.written(tables));
     streams.start(
       all.flatMap((s) =>
         s.resources.streams.map((m) => ({
           id: localName(s.scope, m.function),
           table: localName(s.scope, m.table),
+          functionArn: functionArn(s.scope, m.function),
+          batchSize: STREAM_MAPPING.batchSize,
+          maximumRetryAttempts: STREAM_MAPPING.maximumRetryAttempts,
+          bisectBatchOnFunctionError: STREAM_MAPPING.bisectBatchOnFunctionError,
+          maximumRecordAgeSeconds: STREAM_MAPPING.maximumRecordAgeSeconds,
           invoke: (event: { Records: unknown[] }) => lambdas.invoke(localName(s.scope, m.function), event),
         })),
       ),
     );
-    stopping.push(() => streams.stop());
+    stopping.push(async () => {
+      await streams.stop();
+      streamsClient.destroy();
+    });
+    const failed = deadLetters({
+      poller: streams,
+      doc,
+      sns: snsClient,
+      halls: halls.map((h) => ({ id: h.id, casesTable: localName(hallScope(h.id), 'cases') })),
+      now: () => new Date(clock.now()).toISOString(),
+    });
 
     const port = opts.port ?? 0;
     const routes: GatewayRoute[] = all.flatMap((s) =>
@@ -337,6 +404,9 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
     let identity: IdentityProvider | undefined;
     const gateway = await startGateway({
       port,
+      host: opts.host,
+      // The headers CloudFront's response headers policies add in AWS (Portal stack), from the same module.
+      responseHeaders: edgeHeaders(join(ROOT, 'web', 'out'), s3.endpoint),
       routes,
       invoke: (name, event: APIGatewayProxyEventV2) => lambdas.invoke(name, event),
       verifyToken: (token) => issuer!.verify(token),
@@ -349,7 +419,13 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
         return true;
       },
       extra: (req, res, url, body) =>
-        devApi({ issuer: issuer!, accounts, store: accountStore, clock, sns, inbox }, req, res, url, body),
+        devApi(
+          { issuer: issuer!, accounts, store: accountStore, clock, sns, inbox, deadLetters: failed },
+          req,
+          res,
+          url,
+          body,
+        ),
       staticDir: join(ROOT, 'web', 'out'),
       apiPrefix: '/api',
       errorBody: gatewayErrorBody,
@@ -384,6 +460,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       tableName: localName,
       childPids: dynamo.pid ? [dynamo.pid] : [],
       nudgeStreams: () => streams.nudge(),
+      deadLetters: failed,
       stop,
     };
   } catch (err) {

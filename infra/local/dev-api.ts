@@ -1,8 +1,9 @@
 /**
  * Routes that exist only in the local cloud: demo sign-in, the demo account list, the SMS outbox,
- * the supervisors' inbox (topic messages) and the dev clock. None of them is deployed to AWS (they
- * are not in infra/resources.ts). The outbox and the inbox are open like the rest of the local
- * cloud's dev tools (no token); moving the clock needs an operator.
+ * the supervisors' inbox (topic messages), the dev clock and the dead letters (failed stream
+ * batches and SMS, dead-letters.ts). None of them is deployed to AWS (they are not in
+ * infra/resources.ts). The outbox, the inbox and the dead-letter list are open like the rest of the
+ * local cloud's dev tools (no token); moving the clock and replaying need an operator.
  *
  * `POST /api/dev/token` is a shortcut around the browser code flow for tests and scripts: it checks
  * the password through the same account store and lockout as the identity provider's login page
@@ -16,8 +17,10 @@ import type { LocalSns } from '@online-hall/local-cloud/sns';
 import { z } from 'zod';
 import { authenticate } from '#functions/identity/login.ts';
 import { tokenClaims } from '#functions/identity/model.ts';
+import { waitToMint } from '#functions/identity/revocation.ts';
 import type { AccountStore } from '#functions/identity/store.ts';
 import type { DemoAccount } from '../seed/accounts.ts';
+import type { DeadLetters } from './dead-letters.ts';
 import type { LocalIssuer } from './identity.ts';
 import type { SupervisorInbox } from './inbox.ts';
 import { ACCESS_TOKEN_TTL } from './oidc/provider.ts';
@@ -29,6 +32,7 @@ interface Deps {
   clock: LocalClock;
   sns: LocalSns;
   inbox: SupervisorInbox;
+  deadLetters: DeadLetters;
 }
 
 /** This API's error shape (functions/lib/http.ts): `{ error: { code, message } }`, in Chinese. */
@@ -54,6 +58,12 @@ export function gatewayErrorBody(error: GatewayError) {
 }
 
 const login = z.object({ username: z.string().max(64), password: z.string().max(128) });
+const replayRequest = z.strictObject({
+  kind: z.enum(['streams', 'sms']).optional(),
+  consumer: z.string().max(128).optional(),
+  id: z.string().max(256).optional(),
+  hall: z.string().max(64).optional(),
+});
 const clockMove = z.union([
   z.object({ by: z.union([z.string().max(32), z.number()]) }),
   z.object({ to: z.string().max(40) }),
@@ -93,6 +103,8 @@ export async function devApi(
         sendError(res, result.status, result.code, result.message);
         return true;
       }
+      // Right after a change of the account, a token minted in its second would be refused.
+      await waitToMint(result.account, true);
       sendJson(res, 200, {
         accessToken: await deps.issuer.sign(tokenClaims(result.account), ACCESS_TOKEN_TTL),
         tokenType: 'Bearer',
@@ -114,18 +126,23 @@ export async function devApi(
     case 'GET /api/dev/clock':
       sendJson(res, 200, clockState(deps.clock));
       return true;
+    case 'GET /api/dev/dead-letters':
+      sendJson(res, 200, await deps.deadLetters.list());
+      return true;
+    case 'POST /api/dev/dead-letters/replay': {
+      // Replaying sends SMS and starts timers: operators only.
+      if (!(await isOperator(deps, req, res, '只有运营人员可以重新投递'))) return true;
+      const input = replayRequest.safeParse(body.length ? parseJson(body) : {});
+      if (!input.success) {
+        sendError(res, 400, 'VALIDATION_FAILED', '可选字段：kind（streams 或 sms）、consumer、id、hall');
+        return true;
+      }
+      sendJson(res, 200, await deps.deadLetters.replay(input.data));
+      return true;
+    }
     case 'POST /api/dev/clock': {
       // Moving time changes every deadline: operators only.
-      const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      const claims = token ? await deps.issuer.verify(token).catch(() => undefined) : undefined;
-      if (!claims) {
-        sendError(res, 401, 'UNAUTHENTICATED', '请先登录');
-        return true;
-      }
-      if (!(claims.roles as string[] | undefined)?.includes('operator')) {
-        sendError(res, 403, 'FORBIDDEN', '只有运营人员可以拨动开发时钟');
-        return true;
-      }
+      if (!(await isOperator(deps, req, res, '只有运营人员可以拨动开发时钟'))) return true;
       const input = clockMove.safeParse(parseJson(body));
       if (!input.success) {
         sendError(res, 400, 'VALIDATION_FAILED', '请给出 by（如 P1D、PT2H）或 to（ISO 8601 时间）');
@@ -151,6 +168,21 @@ export async function devApi(
     default:
       return false;
   }
+}
+
+/** Whether the caller is an operator; answers 401/403 when not. */
+async function isOperator(deps: Deps, req: IncomingMessage, res: ServerResponse, refusal: string) {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const claims = token ? await deps.issuer.verify(token).catch(() => undefined) : undefined;
+  if (!claims) {
+    sendError(res, 401, 'UNAUTHENTICATED', '请先登录');
+    return false;
+  }
+  if (!(claims.roles as string[] | undefined)?.includes('operator')) {
+    sendError(res, 403, 'FORBIDDEN', refusal);
+    return false;
+  }
+  return true;
 }
 
 function clockState(clock: LocalClock) {

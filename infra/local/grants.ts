@@ -11,6 +11,7 @@
  */
 import type { Statement } from '@online-hall/local-cloud/iam';
 import {
+  bucketActions,
   type FunctionSpec,
   functionEnvironment,
   platformResources,
@@ -43,6 +44,11 @@ export const STREAM_READ = [
   'dynamodb:GetShardIterator',
   'dynamodb:ListStreams',
 ];
+/**
+ * TableAccess 'revocation' (house-function.ts): GetItem on the table. In AWS its conditions also
+ * narrow it to profiles and the token-state attributes; the emulators have no conditions.
+ */
+const revocationRead = (arn: string): Statement => ({ actions: ['dynamodb:GetItem'], resources: [arn] });
 /** StateMachine.grantTaskResponse's actions. */
 export const TASK_RESPONSE = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
 
@@ -86,14 +92,22 @@ export function statementsOf(stack: LocalStack, spec: FunctionSpec, functionId?:
     out.push({ actions: STREAM_READ, resources: [`${tableArn(scope, m.table)}/stream/*`] });
   for (const [id, access] of Object.entries(spec.tables ?? {})) {
     const arn = tableArn(scope, id);
+    if (access === 'revocation') {
+      out.push(revocationRead(arn));
+      continue;
+    }
     const hasIndexes = Object.keys(resources.tables[id]?.indexes ?? {}).length > 0;
     out.push({
       actions: access === 'write' ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : DYNAMODB_READ,
       resources: hasIndexes ? [arn, `${arn}/index/*`] : [arn],
     });
   }
-  for (const id of Object.keys(spec.platformTables ?? {})) {
+  for (const [id, access] of Object.entries(spec.platformTables ?? {})) {
     const arn = tableArn('platform', id);
+    if (access === 'revocation') {
+      out.push(revocationRead(arn));
+      continue;
+    }
     out.push({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [arn] });
     const indexes = Object.keys(platformResources.tables[id]?.indexes ?? {});
     if (indexes.length > 0)
@@ -101,7 +115,7 @@ export function statementsOf(stack: LocalStack, spec: FunctionSpec, functionId?:
   }
   for (const [id, access] of Object.entries(spec.buckets ?? {})) {
     out.push({
-      actions: access === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+      actions: bucketActions(access),
       resources: [`${bucketArn(scope, id)}/*`],
     });
   }

@@ -4,6 +4,7 @@
  */
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type AuthConfig, ServiceResources } from '../constructs/service-resources.ts';
 import type { Hall } from '../halls.ts';
@@ -15,6 +16,8 @@ export interface HallStackProps extends StackProps {
   platformTables: Record<string, ITable>;
   auth: AuthConfig;
   portalOrigins: string[];
+  /** The platform's origin secret (CloudFront's `x-origin-verify`), checked by the API functions. */
+  originSecret: ISecret;
 }
 
 export const hallStackId = (hallId: string) => `HallStack-${hallId}`;
@@ -34,6 +37,7 @@ export class HallStack extends Stack {
       serviceName: `hall-${props.hall.id}`,
       auth: props.auth,
       portalOrigins: props.portalOrigins,
+      originSecret: props.originSecret,
       environment: { HALL_ID: props.hall.id, HALL_CODE: props.hall.code },
       platformTables: props.platformTables,
     });

@@ -1,10 +1,11 @@
 /**
  * Portal stack: the static portal (web/out) in a private bucket behind CloudFront, and the
  * `/api/*` behaviours that send each hall's paths to that hall's API and the rest of `/api` to
- * the platform API. It depends on every other stack, which is why it is a stack of its own: in
+ * the platform API. At the edge: the WAF web ACL of PortalFirewall, the security headers and CSP of
+ * infra/constructs/portal-headers.ts, and the secret origin header the API functions check. It depends on every other stack, which is why it is a stack of its own: in
  * the platform stack it would need the hall APIs while the halls need the platform (a cycle).
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   type BehaviorOptions,
@@ -13,6 +14,8 @@ import {
   Distribution,
   FunctionCode,
   FunctionEventType,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -29,8 +32,17 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../../functions/lib/client.ts';
 import { acknowledge } from '../constructs/nag.ts';
+import {
+  API_CSP,
+  cspFunctionCode,
+  HSTS_MAX_AGE_SECONDS,
+  PERMISSIONS_POLICY,
+  sitePages,
+} from '../constructs/portal-headers.ts';
 
 export interface PortalStackProps extends StackProps {
   /** Domain of the platform API (`/api/*`). */
@@ -39,6 +51,14 @@ export interface PortalStackProps extends StackProps {
   hallApiDomains: Record<string, string>;
   /** The built portal (web/out) to upload; absent → the bucket is created empty. */
   siteDir?: string;
+  /** The PortalFirewall web ACL (us-east-1). */
+  webAclArn: string;
+  /** The platform's origin secret, sent to every API origin as `x-origin-verify`. */
+  originSecret: ISecret;
+  /** Pin the header to this secret version (the last step of a rotation); default AWSCURRENT. */
+  originSecretVersion?: string;
+  /** Origins the portal's scripts call besides its own (sign-in): CSP connect-src. */
+  connectOrigins: string[];
 }
 
 /**
@@ -52,6 +72,9 @@ const indexRewrite = `function handler(event) {
   else if (uri.split('/').pop().indexOf('.') === -1) request.uri = uri + '/index.html';
   return request;
 }`;
+
+/** How cdk-nag writes an account or region in a finding: the literal when known, else the pseudo parameter. */
+const nagPart = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
 
 export class PortalStack extends Stack {
   readonly distribution: Distribution;
@@ -84,13 +107,57 @@ export class PortalStack extends Stack {
       autoDeleteObjects: false,
     });
 
+    // Only a request through this distribution carries the secret; the functions refuse the rest
+    // (functions/lib/client.ts). The template holds a dynamic reference, never the value: CloudFormation
+    // resolves it at deploy time. CloudFront replaces a viewer's header of the same name.
+    const originSecret = SecretValue.secretsManager(props.originSecret.secretArn, {
+      versionId: props.originSecretVersion,
+    }).unsafeUnwrap();
+    const headersPolicy = (id: string, csp?: string) =>
+      new ResponseHeadersPolicy(this, id, {
+        comment: `网上办事大厅 ${id}: portal-headers.ts`,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: csp ? { contentSecurityPolicy: csp, override: true } : undefined,
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS),
+            includeSubdomains: true,
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+          referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.SAME_ORIGIN, override: true },
+        },
+        customHeadersBehavior: {
+          customHeaders: [{ header: 'Permissions-Policy', value: PERMISSIONS_POLICY, override: true }],
+        },
+      });
+    const apiHeaders = headersPolicy('ApiHeaders', API_CSP);
+    // The site's CSP differs per page (each page's inline scripts by hash): a viewer-response
+    // function sets it from a table built from web/out; the policy adds the other headers.
+    const siteHeaders = headersPolicy('SiteHeaders');
+    const pageCsp = new CloudFrontFunction(this, 'PageCsp', {
+      comment: 'Content-Security-Policy of each portal page (portal-headers.ts)',
+      code: FunctionCode.fromInline(
+        cspFunctionCode(sitePages(props.siteDir), {
+          connectOrigins: props.connectOrigins,
+          // Materials: presigned POST uploads and previews, path-style on the region's S3 endpoint.
+          materialsOrigin: `https://s3.${this.region}.${this.urlSuffix}`,
+        }),
+      ),
+    });
+
     const api = (domain: string): BehaviorOptions => ({
-      origin: new HttpOrigin(domain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      origin: new HttpOrigin(domain, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret },
+      }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
-      // Everything but Host: API Gateway routes on its own host name.
+      // Every viewer header but Host (API Gateway routes on its own host name), plus CloudFront's
+      // headers, among them CloudFront-Viewer-Address: the viewer's address for per-address limits.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: apiHeaders,
     });
     const additionalBehaviors: Record<string, BehaviorOptions> = {};
     for (const [hallId, domain] of Object.entries(props.hallApiDomains))
@@ -102,7 +169,7 @@ export class PortalStack extends Stack {
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: siteHeaders,
         functionAssociations: [
           {
             function: new CloudFrontFunction(this, 'IndexRewrite', {
@@ -110,9 +177,11 @@ export class PortalStack extends Stack {
             }),
             eventType: FunctionEventType.VIEWER_REQUEST,
           },
+          { function: pageCsp, eventType: FunctionEventType.VIEWER_RESPONSE },
         ],
       },
       additionalBehaviors,
+      webAclId: props.webAclArn,
       defaultRootObject: 'index.html',
       errorResponses: [{ httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html' }],
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -124,9 +193,9 @@ export class PortalStack extends Stack {
     });
     acknowledge(
       this.distribution,
-      ['AwsSolutions-CFR1', 'AwsSolutions-CFR2'],
-      'The portal is a public government service; geo restrictions and WAF are account-level ' +
-        'decisions of the operator (a WAF web ACL must live in us-east-1, outside this stack).',
+      'AwsSolutions-CFR1',
+      'The portal is a public government service: people of Bozhou abroad use it too, so no geo ' +
+        'restriction; the WAF web ACL (PortalFirewall) filters by reputation and rate instead.',
     );
     acknowledge(
       this.distribution,
@@ -165,7 +234,7 @@ export class PortalStack extends Stack {
         'AwsSolutions-IAM5[Action::s3:List*]',
         'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
         'AwsSolutions-IAM5[Action::s3:Abort*]',
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*]`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${nagPart(this.account, 'AWS::AccountId')}-${nagPart(this.region, 'AWS::Region')}/*]`,
         `AwsSolutions-IAM5[Resource::${siteObjects}]`,
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-L1',

@@ -7,7 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['search.ts', 'cloud.ts', 'lifecycle.ts', 'identity.ts', 'synth.ts', 'bundles.ts', 'fuzz.ts'];
+const BENCHES = [
+  'search.ts',
+  'cloud.ts',
+  'lifecycle.ts',
+  'streams.ts',
+  'identity.ts',
+  'materials.ts',
+  'synth.ts',
+  'bundles.ts',
+  'fuzz.ts',
+];
 const filter = process.argv[2];
 const tsx = join(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');
 

@@ -14,7 +14,9 @@ for (let run = 1; run <= RUNS; run++) {
   // A fresh output directory each run, so no run reuses the previous run's bundles.
   const out = mkdtempSync(join(tmpdir(), 'cdk-synth-bench-'));
   const started = performance.now();
-  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], {
+  // The deployment's origin and region (infra/config/deployment.json leaves them to the operator).
+  const deployment = ['-c', 'portalOrigin=https://zwfw.example.gov.cn', '-c', 'region=ap-east-1'];
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out, ...deployment], {
     cwd: repoRoot,
     encoding: 'utf8',
   });

@@ -119,6 +119,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * Four screenshots of the page as it is: `<name>-phone`, `-desktop`, `-phone-care`, `-desktop-care`
+ * (same tab, same session), switching with the header's own 关怀版 toggle so they show it as it is;
+ * the page is left in normal mode at phone width.
+ */
+export async function screenshotsOf(page: Page, name: string): Promise<void> {
+  const toggle = page.getByTestId('care-toggle');
+  for (const care of [false, true]) {
+    if ((await toggle.getAttribute('aria-pressed')) !== String(care)) await toggle.click();
+    for (const size of ['phone', 'desktop'] as const) {
+      await page.setViewportSize(VIEWPORTS[size]);
+      await screenshot(page, `${name}-${size}${care ? '-care' : ''}`);
+    }
+  }
+  await toggle.click();
+  await page.setViewportSize(VIEWPORTS.phone);
+}
+
 /** The portal under test; the test setup starts the local cloud and sets PORTAL_URL. */
 export function portalUrl(path = '/'): string {
   const base = process.env.PORTAL_URL;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleForm } from '#domain/forms.ts';
 import { call, eventually, login } from '../support/client.ts';
+import { withMaterials } from '../support/materials.ts';
 import { launchBrowser, newContext, portalUrl, screenshot, type TestBrowser } from './browser.ts';
 
 const HALL = 'qiaocheng';
@@ -47,10 +48,11 @@ beforeAll(async () => {
     }
   }
   expect(itemCode, 'a simple item of the pilot hall').toBeTruthy();
+  const key = randomUUID();
   const filed = await call('POST', api('/cases'), {
     token: applicant,
-    body: { itemCode, form },
-    headers: { 'idempotency-key': randomUUID() },
+    body: await withMaterials(applicant, HALL, { itemCode, form }, key),
+    headers: { 'idempotency-key': key },
   });
   expect(filed.status).toBe(201);
   caseNo = filed.body.caseNo;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legalPersons } from '#infra/seed/registries.ts';
 import { call, login } from '../support/client.ts';
 import { launchBrowser, newContext, portalUrl, screenshot, type TestBrowser } from './browser.ts';
+import { uploadRequiredMaterials } from './materials.ts';
 import { signIn } from './session.ts';
 
 const PHONE_390 = { width: 390, height: 844 };
@@ -137,6 +138,7 @@ describe('the application form on the apply page', () => {
       await page.getByLabel('户名').fill('张三');
       await page.getByLabel('银行账号').fill('6230 0000 0000 0000 001');
       for (const box of await page.getByTestId('apply-form').getByRole('checkbox').all()) await box.check();
+      await uploadRequiredMaterials(page);
       await screenshot(page, 'apply-form-filled-phone');
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.getByTestId('filed').waitFor({ timeout: 15_000 });
@@ -205,6 +207,7 @@ describe('the application form on the apply page', () => {
         expect(await page.getByLabel('法定代表人（负责人）').inputValue()).toBe(company.legalRepName);
         await page.getByLabel('联系地址').fill('亳州市谯城区示例路 1 号');
         for (const box of await page.getByTestId('apply-form').getByRole('checkbox').all()) await box.check();
+        await uploadRequiredMaterials(page);
         await screenshot(page, 'apply-form-enterprise-desktop');
         await page.getByRole('button', { name: '提交申请' }).click();
         await page.getByTestId('filed').waitFor({ timeout: 15_000 });

@@ -9,8 +9,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as portal from '../../web/lib/cases.ts';
+import { callFrom } from '../integration/identity-helpers.ts';
 import { call, login } from '../support/client.ts';
-import { launchBrowser, newContext, portalUrl, screenshot, type TestBrowser, VIEWPORTS } from './browser.ts';
+import {
+  launchBrowser,
+  newContext,
+  portalUrl,
+  screenshot,
+  screenshotsOf,
+  type TestBrowser,
+} from './browser.ts';
+import { uploadRequiredMaterials } from './materials.ts';
 import { signIn } from './session.ts';
 
 const HALL = 'qiaocheng';
@@ -60,27 +69,14 @@ afterAll(async () => {
   await tb?.close();
 });
 
-/** Four screenshots of the page as it is: phone and desktop, normal and care mode (same tab, same session). */
-async function shoot(page: Page, name: string) {
-  const toggle = page.getByTestId('care-toggle');
-  for (const care of [false, true]) {
-    // The header's own 关怀版 switch, so the screenshots show it in the state they are in.
-    if ((await toggle.getAttribute('aria-pressed')) !== String(care)) await toggle.click();
-    for (const size of ['phone', 'desktop'] as const) {
-      await page.setViewportSize(VIEWPORTS[size]);
-      await screenshot(page, `lifecycle-${name}-${size}${care ? '-care' : ''}`);
-    }
-  }
-  await toggle.click();
-  await page.setViewportSize(VIEWPORTS.phone);
-}
+const shoot = (page: Page, name: string) => screenshotsOf(page, `lifecycle-${name}`);
 
-/** Errors in the page other than the refused requests the test provokes on purpose (409 stale, 404 wrong code). */
+/** Errors in the page other than the refused requests the test provokes on purpose (409 stale, 404 wrong code, 428 proof asked). */
 function watch(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of (409|404)/.test(msg.text()))
+    if (msg.type() === 'error' && !/status of (409|404|428)/.test(msg.text()))
       errors.push(`console: ${msg.text()}`);
   });
   return errors;
@@ -145,6 +141,7 @@ describe('a case through the portal', () => {
     await apply.getByLabel('联系地址').fill('亳州市谯城区薛阁街道魏武大道 100 号');
     await apply.getByLabel('申请说明（选填）').fill('浏览器端到端测试');
     for (const box of await form.getByRole('checkbox').all()) await box.check();
+    await uploadRequiredMaterials(apply);
     await shoot(apply, 'apply');
     const applicantToken = await login('zhangsan');
     const countOf = (cases: { itemName: string }[]) => cases.filter((c) => c.itemName === itemName).length;
@@ -157,7 +154,8 @@ describe('a case through the portal', () => {
     const caseNo = (await apply.getByTestId('filed-case-no').textContent())!.trim();
     const queryCode = (await apply.getByTestId('filed-query-code').textContent())!.trim();
     expect(caseNo).toMatch(/^\d{6}-\d{8}-\d{6}$/);
-    expect(queryCode).toMatch(/^\d{6}$/);
+    // Shown in two groups of four, as people read it.
+    expect(queryCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4} [0-9A-HJKMNP-TV-Z]{4}$/);
     await screenshot(apply, 'lifecycle-apply-filed-phone');
     const mine = await call('GET', `/api/halls/${HALL}/cases`, { token: applicantToken });
     expect(countOf(mine.body.cases)).toBe(before + 1);
@@ -212,7 +210,13 @@ describe('a case through the portal', () => {
     const publicContext = await newContext(tb.browser, 'phone');
     const progress = await publicContext.newPage();
     const progressErrors = watch(progress);
-    await progress.goto(portalUrl(`/progress/?no=${caseNo}&code=${queryCode}`), { waitUntil: 'networkidle' });
+    // Typed as people do: lower case, with the space.
+    await progress.goto(
+      portalUrl(`/progress/?no=${caseNo}&code=${encodeURIComponent(queryCode.toLowerCase())}`),
+      {
+        waitUntil: 'networkidle',
+      },
+    );
     const timeline = progress.getByTestId('case-timeline');
     await timeline.waitFor({ timeout: 10_000 });
     const events = timeline.locator(':scope > li');
@@ -228,9 +232,27 @@ describe('a case through the portal', () => {
     await progress.getByTestId('case-result').getByText('准予许可，证书编号 E2E-0001').waitFor();
     await shoot(progress, 'progress');
     // A wrong code gets the server's answer, worded like an unknown number.
-    await progress.getByLabel('查询码').fill(queryCode === '000000' ? '000001' : '000000');
+    const wrongCode = `${queryCode.slice(0, 5)}${queryCode.endsWith('2222') ? '3333' : '2222'}`;
+    await progress.getByLabel('查询码').fill(wrongCode);
     await progress.getByRole('button', { name: '查询' }).click();
     await progress.getByTestId('progress-error').getByText('办件编号或查询码不正确').waitFor();
+    // Guessed at from elsewhere: the number now costs a proof of work, which the page does itself.
+    const plain = portal.normaliseQueryCode(queryCode);
+    const last = plain.endsWith('Z') ? 'Y' : 'Z';
+    for (let i = 0; i < 10; i++) {
+      const guess = `${plain.slice(0, 6)}${'ABCDEFGHJK'[i]}${last}`;
+      await callFrom(`127.0.5.${i + 1}`, 'GET', `/api/halls/${HALL}/progress?caseNo=${caseNo}&code=${guess}`);
+    }
+    const asked = await callFrom(
+      '127.0.5.20',
+      'GET',
+      `/api/halls/${HALL}/progress?caseNo=${caseNo}&code=${plain}`,
+    );
+    expect(asked.body.error?.code).toBe('PROOF_REQUIRED');
+    await progress.getByLabel('查询码').fill(queryCode);
+    await progress.getByRole('button', { name: '查询' }).click();
+    await progress.getByTestId('progress-answer').waitFor({ timeout: 30_000 });
+    await progress.getByTestId('case-result').getByText('准予许可，证书编号 E2E-0001').waitFor();
 
     for (const c of [applicantContext, sl.context, jd.context, publicContext]) await c.close();
     expect([...applyErrors, ...sl.errors, ...jd.errors, ...progressErrors]).toEqual([]);

@@ -9,7 +9,7 @@ import { hallById } from '../../infra/halls.ts';
 import { environmentOf, type LocalStack, statementsOf } from '../../infra/local/grants.ts';
 import { hallScope } from '../../infra/local/names.ts';
 import { hallResources, platformResources, type StackResources } from '../../infra/resources.ts';
-import { fakeSite, SYNTH_TIMEOUT, synthApp } from './fixture.ts';
+import { BEHIND_CLOUDFRONT_ONLY, fakeSite, SYNTH_TIMEOUT, synthApp } from './fixture.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
@@ -45,7 +45,11 @@ function deployed(template: Template, description: string) {
     // Logs, keys and tracing are not modelled locally.
     .filter((a) => /^(dynamodb|s3|sns|states):/.test(a));
   return {
-    env: Object.keys(fn.Properties.Environment.Variables).sort(),
+    // The origin secret and its extension exist only behind CloudFront: locally the gateway is the
+    // edge (functions/lib/client.ts).
+    env: Object.keys(fn.Properties.Environment.Variables)
+      .filter((name) => !BEHIND_CLOUDFRONT_ONLY.test(name))
+      .sort(),
     actions: [...new Set(actions)].sort(),
   };
 }

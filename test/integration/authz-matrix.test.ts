@@ -12,6 +12,7 @@ import { exampleForm } from '#domain/forms.ts';
 import { hallResources, platformResources } from '#infra/resources.ts';
 import { legalPersons } from '#infra/seed/registries.ts';
 import { call, eventually, login } from '../support/client.ts';
+import { withMaterials } from '../support/materials.ts';
 
 const HALL = 'qiaocheng';
 const OTHER_HALL = 'lixin';
@@ -28,7 +29,10 @@ type Role = (typeof ROLES)[number];
 type CaseLabel = 'own' | 'otherPerson' | 'otherDept' | 'otherHall';
 
 const tokens = {} as Record<Role, string | undefined>;
+const usernames = {} as Record<Role, string | undefined>;
 let fixtureItem = '';
+/** The draft the applicant's fixture case was filed with (the draft routes' cells). */
+let applicantDraft = '';
 /** A filled application form of each item filed here, valid for its definition. */
 const forms = new Map<string, Record<string, string | boolean>>();
 const cases = {} as Record<CaseLabel, { caseNo: string; hall: string; queryCode: string }>;
@@ -51,8 +55,10 @@ interface Cell {
   body?: unknown;
   headers?: Record<string, string>;
   allowed(role: Role): boolean;
-  /** Further refusals that carry no data (the progress query's rate limit). */
+  /** Further refusals that carry no data (the progress query's proof of work and rate limit). */
   alsoDenied?: number[];
+  /** What the cell ended for the role and must be given back before the next cell (a new token). */
+  restore?(role: Role): Promise<void>;
 }
 
 type RouteKey = string;
@@ -99,6 +105,50 @@ function cellsFor(route: RouteKey): Cell[] {
       return caseCells('GET', '', reads);
     case 'GET /api/halls/{hallId}/cases/{caseNo}/verify':
       return caseCells('GET', '/verify', reads);
+    case 'GET /api/halls/{hallId}/cases/{caseNo}/materials':
+      return caseCells('GET', '/materials', reads);
+    case 'POST /api/halls/{hallId}/cases/{caseNo}/materials/{fileId}/open':
+      // No such file: readers get 404 too, so nothing is opened (or logged) by the matrix.
+      return caseCells('POST', '/materials/no-such-file/open', () => false);
+    case 'POST /api/halls/{hallId}/drafts':
+      return [
+        {
+          label: 'open',
+          method: 'POST',
+          path: `/api/halls/${HALL}/drafts`,
+          body: { itemCode: fixtureItem },
+          allowed: only('applicant'),
+        },
+      ];
+    case 'GET /api/halls/{hallId}/drafts/{draftId}':
+      return [
+        {
+          label: 'the applicant’s',
+          method: 'GET',
+          path: `/api/halls/${HALL}/drafts/${applicantDraft}`,
+          allowed: only('applicant'),
+        },
+      ];
+    case 'POST /api/halls/{hallId}/drafts/{draftId}/uploads':
+      // The draft was filed: its owner is told so (409), everyone else that there is no such draft.
+      return [
+        {
+          label: 'filed draft',
+          method: 'POST',
+          path: `/api/halls/${HALL}/drafts/${applicantDraft}/uploads`,
+          body: { slotId: 'm0', fileName: 'a.pdf', contentType: 'application/pdf', size: 100 },
+          allowed: only('applicant'),
+        },
+      ];
+    case 'DELETE /api/halls/{hallId}/drafts/{draftId}/files/{fileId}':
+      return [
+        {
+          label: 'filed draft',
+          method: 'DELETE',
+          path: `/api/halls/${HALL}/drafts/${applicantDraft}/files/no-such-file`,
+          allowed: only('applicant'),
+        },
+      ];
     case 'POST /api/halls/{hallId}/cases/{caseNo}/actions':
       // A stale version: even the one who may act gets a conflict, so the fixture is not moved on.
       return caseCells('POST', '/actions', (r, c) => r === 'staff' && (c === 'own' || c === 'otherPerson'), {
@@ -140,7 +190,7 @@ function cellsFor(route: RouteKey): Cell[] {
           method: 'GET',
           path: `/api/halls/${HALL}/progress?caseNo=${cases.own.caseNo}&code=${cases.own.queryCode === '000000' ? '111111' : '000000'}`,
           allowed: () => false,
-          alsoDenied: [429],
+          alsoDenied: [428, 429],
         },
       ];
     case 'GET /api/halls':
@@ -164,6 +214,21 @@ function cellsFor(route: RouteKey): Cell[] {
           method: 'POST',
           path: '/api/catalogue/import?dryRun=1',
           body: { items: 'x' },
+          allowed: only('operator'),
+        },
+      ];
+    case 'GET /api/catalogue/versions':
+      return [
+        { label: 'versions', method: 'GET', path: '/api/catalogue/versions', allowed: only('operator') },
+      ];
+    case 'POST /api/catalogue/rollback':
+      return [
+        {
+          label: 'rollback',
+          method: 'POST',
+          // Not the current version: the operator gets 409 ROLLBACK_STALE and nothing is undone.
+          path: '/api/catalogue/rollback',
+          body: { version: 'v999999' },
           allowed: only('operator'),
         },
       ];
@@ -200,8 +265,39 @@ function cellsFor(route: RouteKey): Cell[] {
       ];
     case 'GET /api/calendar':
       return [{ label: 'calendar', method: 'GET', path: '/api/calendar', allowed: () => true }];
+    case 'PUT /api/calendar/years/{year}':
+      return [
+        {
+          label: 'load a year',
+          method: 'PUT',
+          // A year nobody may load: the operator gets 422 about it, everyone else is refused first.
+          path: '/api/calendar/years/1999',
+          body: {
+            source: '国务院办公厅关于1999年部分节假日安排的通知',
+            holidays: ['1999-01-01'],
+            workdays: [],
+          },
+          allowed: only('operator'),
+        },
+      ];
+    case 'GET /api/calendar/loads':
+      return [{ label: 'loads', method: 'GET', path: '/api/calendar/loads', allowed: only('operator') }];
     case 'GET /api/account':
       return [{ label: 'own account', method: 'GET', path: '/api/account', allowed: anyUser }];
+    case 'DELETE /api/account/sessions':
+      // 退出所有设备 ends the role's own tokens: the matrix signs that role in again afterwards.
+      return [
+        {
+          label: 'own sessions',
+          method: 'DELETE',
+          path: '/api/account/sessions',
+          allowed: anyUser,
+          restore: async (role) => {
+            const username = usernames[role];
+            if (username) tokens[role] = await login(username);
+          },
+        },
+      ];
     case 'PUT /api/account/acting-for':
       return [
         {
@@ -304,12 +400,15 @@ async function fileCase(token: string, hall: string, deptCode: string) {
     const guide = await call('GET', `/api/items/${encodeURIComponent(itemCode)}`);
     forms.set(itemCode, exampleForm(guide.body.applicationForm, { address: '谯城区汤陵街道' }));
   }
+  const key = randomUUID();
+  const body = await withMaterials(token, hall, { itemCode, form: forms.get(itemCode) }, key);
   const res = await call('POST', `/api/halls/${hall}/cases`, {
     token,
-    body: { itemCode, form: forms.get(itemCode) },
-    headers: { 'idempotency-key': randomUUID() },
+    body,
+    headers: { 'idempotency-key': key },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  if (token === tokens.applicant) applicantDraft ||= (body as { draftId?: string }).draftId ?? '';
   return { caseNo: res.body.caseNo as string, hall, queryCode: res.body.queryCode as string };
 }
 
@@ -318,15 +417,21 @@ beforeAll(async () => {
   const staff = accounts.find((a) => a.role === 'staff' && a.hall === HALL && a.posts.includes('受理'));
   const otherDept = accounts.find((a) => a.role === 'staff' && a.hall === HALL && a.dept !== staff.dept);
   const otherHallDept = accounts.find((a) => a.role === 'staff' && a.hall === OTHER_HALL);
+  Object.assign(usernames, {
+    applicant: 'zhangsan',
+    agent: 'daiban-xuege',
+    staff: staff.username,
+    supervisor: `${HALL}-jc`,
+    citySupervisor: 'supervisor',
+    operator: 'operator',
+  });
   tokens.anonymous = undefined;
-  tokens.applicant = await login('zhangsan');
-  tokens.agent = await login('daiban-xuege');
-  tokens.staff = await login(staff.username);
-  tokens.supervisor = await login(`${HALL}-jc`);
-  tokens.citySupervisor = await login('supervisor');
-  tokens.operator = await login('operator');
+  for (const role of ROLES) {
+    const username = usernames[role];
+    if (username) tokens[role] = await login(username);
+  }
   const lisi = await login('lisi');
-  cases.own = await fileCase(tokens.applicant, HALL, staff.dept);
+  cases.own = await fileCase(tokens.applicant!, HALL, staff.dept);
   cases.otherPerson = await fileCase(lisi, HALL, staff.dept);
   cases.otherDept = await fileCase(lisi, HALL, otherDept.dept);
   cases.otherHall = await fileCase(lisi, OTHER_HALL, otherHallDept.dept);
@@ -361,6 +466,7 @@ describe('authorisation matrix', () => {
             body: cell.body,
             headers: cell.headers,
           });
+          await cell.restore?.(role);
           const where = `${role} × ${route} [${cell.label}] → ${res.status}`;
           if (res.status >= 500) failures.push(`${where} (server error)`);
           else if (cell.allowed(role)) {

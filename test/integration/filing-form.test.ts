@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleForm, type FormDefinition } from '#domain/forms.ts';
 import { call, login } from '../support/client.ts';
+import { withMaterials } from '../support/materials.ts';
 
 const HALL = 'qiaocheng';
 let applicant: string;
@@ -18,8 +19,10 @@ let eitherForm: FormDefinition;
 
 const path = `/api/halls/${HALL}/cases`;
 
-function file(body: unknown, key = randomUUID()) {
-  return call('POST', path, { token: applicant, body, headers: { 'idempotency-key': key } });
+async function file(body: unknown, key = randomUUID()) {
+  // Materials are not what this file tests: each filing comes with a ready draft of its item.
+  const withDraft = await withMaterials(applicant, HALL, body, key);
+  return call('POST', path, { token: applicant, body: withDraft, headers: { 'idempotency-key': key } });
 }
 
 /** A body as raw JSON text, for what JSON.stringify cannot write (huge numbers, 1e400). */

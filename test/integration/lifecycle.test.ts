@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleForm } from '#domain/forms.ts';
 import { population } from '#infra/seed/registries.ts';
 import { call, eventually, login } from '../support/client.ts';
+import { withMaterials } from '../support/materials.ts';
 
 const HALL = 'qiaocheng';
 const api = (path: string) => `/api/halls/${HALL}${path}`;
@@ -74,10 +75,12 @@ beforeAll(async () => {
 });
 
 async function file(template: string): Promise<{ caseNo: string; queryCode: string }> {
+  const key = randomUUID();
+  const body = { itemCode: itemFor[template], form: formFor[itemFor[template]] };
   const res = await call('POST', api('/cases'), {
     token: applicant,
-    body: { itemCode: itemFor[template], form: formFor[itemFor[template]] },
-    headers: { 'idempotency-key': randomUUID() },
+    body: await withMaterials(applicant, HALL, body, key),
+    headers: { 'idempotency-key': key },
   });
   expect(res.status).toBe(201);
   return res.body;
@@ -226,6 +229,36 @@ describe('refusal, correction, special procedure, withdrawal', () => {
     await smsFor(caseNo, '不予受理');
   });
 
+  it('an SMS that cannot be sent is kept for replay and holds up nobody else’s', async () => {
+    const { caseNo } = await file('standard');
+    // Ten items of 200 characters: longer than an SMS may be (1,600), so SNS refuses this one.
+    const items = Array.from({ length: 10 }, (_, i) => `第${i + 1}项`.padEnd(200, '材'));
+    await act(caseNo, 'accept#', 'correct', { items });
+    const other = await file('simple');
+    await act(other.caseNo, 'accept#', 'accept');
+    await smsFor(other.caseNo, '已受理');
+    const failed = await eventually(
+      async () => (await call('GET', '/api/dev/dead-letters')).body.sms.find((s: any) => s.caseNo === caseNo),
+      `the failed SMS of ${caseNo}`,
+    );
+    expect(failed).toMatchObject({
+      hall: HALL,
+      phone: '138****0001',
+      error: expect.stringContaining('too long'),
+    });
+    const replay = (token?: string) =>
+      call('POST', '/api/dev/dead-letters/replay', { token, body: { kind: 'sms', hall: HALL } });
+    expect((await replay()).status).toBe(401);
+    expect((await replay(applicant)).status).toBe(403);
+    // Still too long: resent and refused again, so it stays listed.
+    const again = await replay(operator);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ streams: [], sms: { [HALL]: { sent: 0, failed: 1 } } });
+    expect(
+      (await call('GET', '/api/dev/dead-letters')).body.sms.filter((s: any) => s.caseNo === caseNo),
+    ).toHaveLength(1);
+  });
+
   it('one-time correction: the clock stops, the applicant supplements, 补交受理 resumes it', async () => {
     const { caseNo } = await file('standard');
     await act(caseNo, 'accept#', 'correct', { items: ['户口簿复印件', '一寸免冠照片'] });
@@ -348,12 +381,16 @@ describe('time limits and e-supervision (dev clock)', () => {
 describe('filing for someone else', () => {
   it('an agent files for a person who confirmed the mandate by SMS; the case shows both', async () => {
     const agent = await login('daiban-xuege');
-    const filing = (forPerson: string) =>
-      call('POST', api('/cases'), {
+    // With a mandate, the agent uploads the person's materials into a draft of their own for them.
+    const filing = async (forPerson: string) => {
+      const key = randomUUID();
+      const body = { itemCode: itemFor.simple, forPerson, form: formFor[itemFor.simple] };
+      return call('POST', api('/cases'), {
         token: agent,
-        body: { itemCode: itemFor.simple, forPerson, form: formFor[itemFor.simple] },
-        headers: { 'idempotency-key': randomUUID() },
+        body: await withMaterials(agent, HALL, body, key, forPerson),
+        headers: { 'idempotency-key': key },
       });
+    };
     expect((await filing('demo-zhangsan')).status).toBe(403);
     const zhangsan = population[0];
     const req = await call('POST', '/api/agent/mandates', {
@@ -380,5 +417,104 @@ describe('filing for someone else', () => {
     expect(mine.body.cases.some((c: any) => c.caseNo === filed.body.caseNo)).toBe(true);
     const agents = await call('GET', api('/cases'), { token: agent });
     expect(agents.body.cases.some((c: any) => c.caseNo === filed.body.caseNo)).toBe(true);
+  });
+});
+
+describe('好差评 and the rectification of a 差评', () => {
+  it('a 差评 opens 回访 then 整改 in the department’s queue, timed and supervised; the applicant rates the fix', async () => {
+    const { caseNo, queryCode } = await file('instant');
+    await act(caseNo, 'accept#', 'accept');
+    await act(caseNo, 'deliver', 'deliver', { method: '自取' });
+    const before = await eventually(async () => {
+      const d = await detail(caseNo);
+      return d.applicantActions.includes('rate') ? d : undefined;
+    }, 'rating offered');
+    expect(before.ratingOpenUntil).toMatch(/\+08:00$/);
+    // Bad ratings: no level, a level that is not one of the five, from staff.
+    expect((await applicantAct(caseNo, 'rate', {})).body.error.code).toBe('RATING_REQUIRED');
+    expect((await applicantAct(caseNo, 'rate', { rating: { level: 6 } })).body.error.code).toBe(
+      'RATING_REQUIRED',
+    );
+    expect((await applicantAct(caseNo, 'rate', { rating: { level: '5' } })).status).toBe(400);
+    const someStaff = await staffToken(before.plan[0].depts[0], before.plan[0].post);
+    expect(
+      (
+        await call('POST', api(`/cases/${caseNo}/actions`), {
+          token: someStaff,
+          body: { action: 'rate', rating: { level: 5 } },
+        })
+      ).status,
+    ).toBe(403);
+
+    const rated = await applicantAct(caseNo, 'rate', {
+      rating: {
+        level: 1,
+        tags: ['服务态度差', '不存在的标签'],
+        comment: '窗口说话很冲',
+        dimensions: { overall: 1 },
+      },
+    });
+    expect(rated.status).toBe(200);
+    expect((await applicantAct(caseNo, 'rate', { rating: { level: 5 } })).status).toBe(409);
+    const d = await detail(caseNo);
+    expect(d.rating).toMatchObject({
+      level: 1,
+      levelName: '非常不满意',
+      tags: ['服务态度差'],
+      comment: '窗口说话很冲',
+    });
+    expect(d.events.at(-1)).toMatchObject({ type: '评价', outcome: '非常不满意' });
+    expect(d.rectification.visitDeadline).toMatch(/\+08:00$/);
+
+    // 回访 reaches the queue of the post that received the case, ordered by its own deadline.
+    const visit = await task(caseNo, 'visit');
+    const staff = await staffToken(visit.dept, visit.post);
+    const queue = await call('GET', api('/tasks'), { token: staff });
+    expect(queue.body.tasks.find((q: any) => q.caseNo === caseNo)).toMatchObject({
+      taskId: 'visit',
+      task: '差评回访',
+      deadline: d.rectification.visitDeadline,
+    });
+    await expect(act(caseNo, 'visit', 'rect-visit', {})).rejects.toThrow(/RESULT_REQUIRED/);
+    await act(caseNo, 'visit', 'rect-visit', { result: '电话联系申请人，核实窗口人员态度问题' });
+
+    // 整改 left undone past its limit: yellow then red, to the department.
+    await task(caseNo, 'rectify');
+    await advanceClock('P16D');
+    const alerts = await eventually(async () => {
+      const list = ((await detail(caseNo, supervisor)).alerts as any[]).filter((a) => a.scope === 'rectify');
+      return list.length === 2 ? list : undefined;
+    }, 'rectification alerts');
+    expect(alerts.map((a) => `${a.scope}-${a.severity}`).sort()).toEqual(['rectify-red', 'rectify-yellow']);
+    expect(alerts[0]).toMatchObject({ dept: visit.dept, post: visit.post });
+    await act(caseNo, 'rectify', 'rect-fix', { result: '已对窗口人员批评教育并组织服务规范培训' });
+    await smsFor(caseNo, '承办部门已整改：已对窗口人员批评教育');
+    // Nobody urged them, and the rectification is done: they close by themselves, saying so.
+    const closed = await eventually(async () => {
+      const list = (await detail(caseNo, supervisor)).alerts as any[];
+      return list.every((a) => a.status === 'resolved')
+        ? list.filter((a) => a.scope === 'rectify')
+        : undefined;
+    }, 'rectification alerts closed by themselves');
+    expect(closed[0].resolved.note).toBe('差评已整改，预警自动关闭');
+
+    const fixed = await eventually(async () => {
+      const x = await detail(caseNo);
+      return x.applicantActions.includes('re-rate') ? x : undefined;
+    }, 're-rating offered');
+    expect(fixed.tasks).toEqual([]);
+    expect((await applicantAct(caseNo, 're-rate', { rating: { level: 4 } })).status).toBe(200);
+    const progress = await call('GET', api(`/progress?caseNo=${caseNo}&code=${queryCode}`));
+    expect(progress.body.rectification).toMatchObject({
+      visit: { note: '电话联系申请人，核实窗口人员态度问题' },
+      fix: { note: '已对窗口人员批评教育并组织服务规范培训' },
+      rating: { level: 4, levelName: '满意' },
+    });
+    expect(progress.body.events.map((e: any) => e.type).slice(-4)).toEqual([
+      '评价',
+      '差评回访',
+      '差评整改',
+      '整改评价',
+    ]);
   });
 });

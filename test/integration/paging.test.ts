@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleForm } from '#domain/forms.ts';
 import { call, eventually, login } from '../support/client.ts';
+import { withMaterials } from '../support/materials.ts';
 
 const HALL = 'mengcheng';
 const api = (path: string) => `/api/halls/${HALL}${path}`;
@@ -77,10 +78,11 @@ beforeAll(async () => {
 
   for (const item of items) {
     for (let i = 0; i < PER_ITEM; i++) {
+      const key = randomUUID();
       const res = await call('POST', api('/cases'), {
         token: applicant,
-        body: { itemCode: item.code, form: item.form },
-        headers: { 'idempotency-key': randomUUID() },
+        body: await withMaterials(applicant, HALL, { itemCode: item.code, form: item.form }, key),
+        headers: { 'idempotency-key': key },
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       filed.push({ caseNo: res.body.caseNo, item: item.code });

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { exampleForm } from '#domain/forms.ts';
 import { type LocalCloud, startCloud } from '#infra/local/cloud.ts';
+import { callAt } from '../support/client.ts';
 import { TEST_CLOCK_START } from '../support/global-setup.ts';
+import { withMaterials } from '../support/materials.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hall-restart-'));
 let cloud: LocalCloud | undefined;
@@ -72,12 +74,13 @@ it('a waiting case completes after a restart, and its timers still fire', async 
     }
     if (itemCode) break;
   }
+  const key = randomUUID();
   const filed = await json(
     'POST',
     '/api/halls/qiaocheng/cases',
     applicant,
-    { itemCode, form },
-    { 'idempotency-key': randomUUID() },
+    await withMaterials(applicant, 'qiaocheng', { itemCode, form }, key, undefined, callAt(cloud.url)),
+    { 'idempotency-key': key },
   );
   expect(filed.status).toBe(201);
   const { caseNo } = filed.body;

@@ -9,10 +9,25 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  raw?: string;
+}
+
+export type Caller = <T = any>(method: string, path: string, opts?: CallOptions) => Promise<Reply<T>>;
+
+/** `call` against another deployment than the suite's (a test that runs its own cloud). */
+export const callAt =
+  (origin: string): Caller =>
+  (method, path, opts) =>
+    call(method, path, { ...opts, origin });
+
 export async function call<T = any>(
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  opts: CallOptions & { origin?: string } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -21,7 +36,7 @@ export async function call<T = any>(
     payload = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${baseUrl()}${path}`, { method, headers, body: payload });
+  const res = await fetch(`${opts.origin ?? baseUrl()}${path}`, { method, headers, body: payload });
   const text = await res.text();
   let body: unknown = text;
   try {

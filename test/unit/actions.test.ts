@@ -97,8 +97,8 @@ describe('what the rules offer, from the catalogue', () => {
   const s = initialState({ plan, deptCode: 'd1', promisedDays: 6, filedAt: '2026-03-02T01:00:00Z' });
 
   it('offers staff the acceptance choices and the applicant withdrawal', () => {
-    expect(actionsFor(s, openTasks(s)[0])).toEqual(['prereview', 'accept', 'refuse', 'correct']);
-    expect(applicantActions(s)).toEqual(['withdraw']);
+    expect(actionsFor(s, openTasks(s)[0], s.filedAt)).toEqual(['prereview', 'accept', 'refuse', 'correct']);
+    expect(applicantActions(s, s.filedAt)).toEqual(['withdraw']);
     expect(statusOf(s)).toBe('submitted');
   });
 

@@ -6,16 +6,19 @@ import {
   CalendarRangeError,
   calendarNotice,
   changedWithin,
+  checkOfficialSchedule,
   createCalendar,
   diffCalendars,
   formatDeadline,
   type Interval,
+  loadableYears,
   localDate,
   localDateTime,
   provisionalSchedule,
+  sameSchedule,
   startOfLocalDay,
 } from '#domain/calendar.ts';
-import { calendar } from '#lib/calendar.ts';
+import { calendar, calendarWith } from '#lib/calendar.ts';
 
 /** An instant given in Beijing time: bj('2026-09-30 10:00'). */
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
@@ -926,5 +929,127 @@ describe('calendarNotice (for operators)', () => {
     expect(calendarNotice(cal, bj('2026-12-01 10:00'))).toBeUndefined();
     expect(calendarNotice(cal, bj('2027-10-31 10:00'))).toBeUndefined();
     expect(calendarNotice(cal, bj('2027-11-01 10:00'))?.code).toBe('CALENDAR_NEXT_YEAR_PROVISIONAL');
+  });
+});
+
+describe('checkOfficialSchedule: what operators load', () => {
+  const NOV_2026 = bj('2026-11-18 10:00');
+  const OFFICIAL_2027 = {
+    year: 2027,
+    holidays: [
+      '2027-01-01..2027-01-04',
+      '2027-02-05～2027-02-11',
+      '2027-04-03 至 2027-04-05',
+      '2027-05-01..2027-05-05',
+      '2027-06-09',
+      '2027-09-15',
+      '2027-10-01..2027-10-07',
+    ],
+    workdays: ['2027-01-30', '2027-02-20', '2027-04-25', '2027-09-26', '2027-10-09'],
+  };
+  const codes = (input: Partial<typeof OFFICIAL_2027>, today = NOV_2026) => {
+    const r = checkOfficialSchedule({ ...OFFICIAL_2027, ...input }, today);
+    return r.ok ? [] : r.problems.map((p) => p.code);
+  };
+  const yearOf = (data: Record<string, string>, year: number) =>
+    Object.keys(data).filter((d) => d.startsWith(`${year}-`));
+
+  it('accepts the published schedules of 2025 and 2026 as they are', () => {
+    for (const year of [2025, 2026]) {
+      const r = checkOfficialSchedule(
+        { year, holidays: yearOf(holidayData.holidays, year), workdays: yearOf(holidayData.workdays, year) },
+        bj('2026-06-01 10:00'),
+      );
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+    }
+  });
+
+  it('expands ranges (.., ～, 至) into sorted dates, and the calendar then treats the year as official', () => {
+    const r = checkOfficialSchedule(OFFICIAL_2027, NOV_2026);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.schedule.holidays).toHaveLength(4 + 7 + 3 + 5 + 1 + 1 + 7);
+    expect(r.schedule.holidays.slice(0, 5)).toEqual([
+      '2027-01-01',
+      '2027-01-02',
+      '2027-01-03',
+      '2027-01-04',
+      '2027-02-05',
+    ]);
+    expect(sameSchedule(r.schedule, { ...r.schedule })).toBe(true);
+    expect(sameSchedule(r.schedule, { ...r.schedule, workdays: r.schedule.workdays.slice(1) })).toBe(false);
+    const cal = calendarWith({ '2027': { source: '通知', ...r.schedule } });
+    expect(cal.lastOfficialDate).toBe('2027-12-31');
+    expect(cal.provisionalYears).toEqual([2028, 2029]);
+    expect(cal.isWorkingDay('2027-01-04')).toBe(false);
+    expect(cal.isWorkingDay('2027-01-30')).toBe(true);
+    expect(diffCalendars(calendar, cal, '2027-01-01', '2027-01-31')).toEqual([
+      { date: '2027-01-04', before: true, after: false },
+      { date: '2027-01-30', before: false, after: true },
+    ]);
+  });
+
+  it('takes last, this and next year only (Beijing date), and not before the 2024 revision', () => {
+    expect(loadableYears(NOV_2026)).toEqual([2025, 2026, 2027]);
+    expect(loadableYears(bj('2027-01-01 00:00'))).toEqual([2026, 2027, 2028]);
+    expect(loadableYears(bj('2025-03-01 10:00'))).toEqual([2025, 2026]);
+    expect(codes({ year: 2028 })).toEqual(['CALENDAR_YEAR_OUT_OF_RANGE']);
+    expect(codes({ year: 2027.5 })).toEqual(['CALENDAR_YEAR_OUT_OF_RANGE']);
+  });
+
+  it('refuses malformed, reversed, foreign and repeated dates, each with its entry', () => {
+    const r = checkOfficialSchedule(
+      {
+        ...OFFICIAL_2027,
+        holidays: [
+          ...OFFICIAL_2027.holidays,
+          '2027-13-01',
+          '2027-02-03..2027-02-01',
+          '2026-12-31',
+          '2027-10-03',
+        ],
+      },
+      NOV_2026,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => [p.code, p.field])).toEqual([
+      ['CALENDAR_DATE_INVALID', 'holidays[7]'],
+      ['CALENDAR_DATE_INVALID', 'holidays[8]'],
+      ['CALENDAR_DATE_OUTSIDE_YEAR', 'holidays[9]'],
+      ['CALENDAR_DATE_DUPLICATE', 'holidays[10]'],
+    ]);
+    expect(r.problems[3].message).toBe('放假日期第 11 项“2027-10-03”已在第 7 项中列出，同一日期只能列一次');
+  });
+
+  it('refuses a day both off and worked, and a weekday as a 调休 working day', () => {
+    expect(codes({ workdays: [...OFFICIAL_2027.workdays, '2027-01-02'] })).toEqual(['CALENDAR_DAY_BOTH']);
+    const r = checkOfficialSchedule({ ...OFFICIAL_2027, workdays: ['2027-03-03'] }, NOV_2026);
+    expect(r.ok ? [] : r.problems.map((p) => p.message)).toEqual([
+      '调休上班日期 2027-03-03 是星期三，本来就是工作日；调休上班日应为星期六或星期日',
+    ]);
+  });
+
+  it('refuses implausible schedules: nothing off, a statutory day missing, too many days off or worked', () => {
+    expect(codes({ holidays: [], workdays: [] })).toEqual(['CALENDAR_COUNT_IMPLAUSIBLE']);
+    const noNationalDay = OFFICIAL_2027.holidays.filter((h) => !h.startsWith('2027-10'));
+    const r = checkOfficialSchedule({ ...OFFICIAL_2027, holidays: noNationalDay }, NOV_2026);
+    expect(r.ok ? [] : r.problems.map((p) => p.message)).toEqual([
+      '2027-10-01（国庆节）是《全国年节及纪念日放假办法》规定的法定节假日，未列为放假日期',
+      '2027-10-02（国庆节）是《全国年节及纪念日放假办法》规定的法定节假日，未列为放假日期',
+      '2027-10-03（国庆节）是《全国年节及纪念日放假办法》规定的法定节假日，未列为放假日期',
+    ]);
+    // Three weeks off in summer: the year would have 15 working days fewer than the law's.
+    const summer = codes({ holidays: [...OFFICIAL_2027.holidays, '2027-07-05..2027-07-23'] });
+    expect(summer).toEqual(['CALENDAR_COUNT_IMPLAUSIBLE']);
+    // No 调休 at all: two working days more than the law's, still within the tolerance; three is not.
+    expect(codes({ workdays: OFFICIAL_2027.workdays.slice(0, 3) })).toEqual([]);
+    expect(
+      codes({ holidays: OFFICIAL_2027.holidays.map((h) => h.replace('2027-02-11', '2027-02-12')) }),
+    ).toEqual([]);
+    expect(codes({ holidays: [...OFFICIAL_2027.holidays, '2027-08-02..2027-08-06'] })).toEqual([
+      'CALENDAR_COUNT_IMPLAUSIBLE',
+    ]);
+    expect(codes({ holidays: ['2027-01-01..2027-03-01'] })).toEqual(['CALENDAR_COUNT_IMPLAUSIBLE']);
   });
 });

@@ -7,6 +7,7 @@ import { supervision } from '#functions/cases/deadlines.ts';
 import { chainEvent, GENESIS_HASH, verifyChain } from '#functions/cases/model.ts';
 import type { Lifecycle } from '#functions/cases/ports.ts';
 import type { CaseRecord } from '#functions/cases/store.ts';
+import { calendar } from '#lib/calendar.ts';
 import { MemoryCaseStore } from '../support/memory-case-store.ts';
 
 const FILED = '2026-03-02T01:00:00.000Z';
@@ -31,7 +32,7 @@ function setup() {
   const first = chainEvent(caseNo, GENESIS_HASH, 1, { type: '申办', at: FILED, actor: '申请人' });
   const record: CaseRecord = {
     ...state,
-    ...supervision(state, FILED),
+    ...supervision(state, FILED, calendar),
     status: statusOf(state),
     caseNo,
     hallId: 'qiaocheng',

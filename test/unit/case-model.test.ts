@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatQueryCode, isQueryCode, normaliseQueryCode, QUERY_CODE_ALPHABET } from '#domain/query-code.ts';
 import { beijingDate } from '#domain/time.ts';
 import {
   chainEvent,
@@ -25,11 +26,31 @@ describe('case numbers', () => {
 });
 
 describe('query codes', () => {
-  it('are six digits and compared exactly', () => {
-    for (let i = 0; i < 50; i++) expect(newQueryCode()).toMatch(/^\d{6}$/);
+  it('are 8 characters of Crockford base32, well spread, compared exactly', () => {
+    const codes = Array.from({ length: 200 }, newQueryCode);
+    for (const c of codes) expect(c).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
+    expect(new Set(codes).size).toBe(200);
+    // Every character of the alphabet turns up (200 × 8 draws of 32: missing one is ~1e-22 likely).
+    expect(new Set(codes.join('')).size).toBe(QUERY_CODE_ALPHABET.length);
+    expect(queryCodeMatches('K7QM3XHP', 'K7QM3XHP')).toBe(true);
+    expect(queryCodeMatches('K7QM3XHP', 'K7QM3XHQ')).toBe(false);
     expect(queryCodeMatches('012345', '012345')).toBe(true);
-    expect(queryCodeMatches('012345', '012346')).toBe(false);
     expect(queryCodeMatches('012345', '12345')).toBe(false);
+  });
+
+  it('are read forgivingly: case, spaces, dashes, full-width, O/I/L as digits', () => {
+    expect(normaliseQueryCode('k7qm-3xhp')).toBe('K7QM3XHP');
+    expect(normaliseQueryCode(' K7QM 3XHP ')).toBe('K7QM3XHP');
+    expect(normaliseQueryCode('Ｋ７ＱＭ　３ＸＨＰ')).toBe('K7QM3XHP');
+    expect(normaliseQueryCode('O1IL-ABCD')).toBe('0111ABCD');
+    expect(isQueryCode(normaliseQueryCode('k7qm 3xhp'))).toBe(true);
+    // An older case's six digits still count; U is not in the alphabet; lengths are exact.
+    expect(isQueryCode('012345')).toBe(true);
+    expect(isQueryCode('K7QM3XHU')).toBe(false);
+    expect(isQueryCode('K7QM3XH')).toBe(false);
+    expect(isQueryCode('01234')).toBe(false);
+    expect(formatQueryCode('K7QM3XHP')).toBe('K7QM 3XHP');
+    expect(formatQueryCode('012345')).toBe('012345');
   });
 });
 

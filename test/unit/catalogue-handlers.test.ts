@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { describe, expect, it, vi } from 'vitest';
 import { buildIndex } from '#functions/catalogue/search/index.ts';
 import { loadSeedCatalogue } from '#functions/catalogue/store.ts';
+import { readTokenStatesWith } from '#functions/identity/token-check.ts';
 
 const seed = loadSeedCatalogue();
 const index = buildIndex(seed);
@@ -128,19 +129,41 @@ describe('other read routes', () => {
 });
 
 describe('POST /api/catalogue/import (refusals before any table access)', () => {
+  // Tokens of live accounts (the revocation check's read is functions/identity/token-check.ts).
+  readTokenStatesWith(async () => ({ status: 'active' }));
+  const iat = String(Math.floor(Date.now() / 1000));
   it('needs a login and the operator role', async () => {
     expect((await run(importer as H, event({ body: '{}', type: 'application/json' }))).status).toBe(401);
-    const staff = { sub: 's1', roles: '[staff]' };
+    const staff = { sub: 's1', roles: '[staff]', iat };
     const r = await run(importer as H, event({ body: '{}', type: 'application/json', claims: staff }));
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('FORBIDDEN');
   });
   it('refuses other content types, empty bodies and bad JSON', async () => {
-    const op = { sub: 'o1', roles: '[operator]' };
+    const op = { sub: 'o1', roles: '[operator]', iat };
     expect((await run(importer as H, event({ body: 'x', type: 'text/plain', claims: op }))).status).toBe(415);
     expect((await run(importer as H, event({ claims: op, type: 'text/csv' }))).status).toBe(400);
     expect(
       (await run(importer as H, event({ body: '{', type: 'application/json', claims: op }))).status,
     ).toBe(400);
+  });
+  it('refuses a confirmRemovals that is not a whole number, in the body or the query', async () => {
+    const op = { sub: 'o1', roles: '[operator]', iat };
+    for (const confirmRemovals of [-1, 1.5, '12', null, { n: 1 }]) {
+      const body = JSON.stringify({ items: [], confirmRemovals });
+      const r = await run(importer as H, event({ body, type: 'application/json', claims: op }));
+      expect(r.status, JSON.stringify(confirmRemovals)).toBe(400);
+      expect(r.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'confirmRemovals' }],
+      });
+    }
+    const csv = event({
+      body: '事项编码\n',
+      type: 'text/csv',
+      claims: op,
+      query: { confirmRemovals: 'all' },
+    });
+    expect((await run(importer as H, csv)).status).toBe(400);
   });
 });

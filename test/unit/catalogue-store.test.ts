@@ -15,6 +15,7 @@ import {
   readItem,
   readItemForFiling,
   readMeta,
+  rollbackCatalogue,
   writeCatalogue,
 } from '#functions/catalogue/store.ts';
 import { platformResources } from '#infra/resources.ts';
@@ -97,5 +98,48 @@ describe('catalogue store', () => {
     } as unknown as DynamoDBDocumentClient;
     await expect(writeCatalogue(sneaky, TABLE, small(3))).rejects.toThrow('另一次目录导入');
     expect((await readMeta(doc, TABLE))?.version).toBe('v999999');
+  }, 60_000);
+});
+
+describe('one-step rollback', () => {
+  const versionsStored = async (table: string) => {
+    const scan = await doc.send(new ScanCommand({ TableName: table, ProjectionExpression: 'pk' }));
+    return [...new Set((scan.Items ?? []).map((i) => String(i.pk).split('#')[1]).filter(Boolean))].sort();
+  };
+
+  it('points back at the previous version once; the next import drops the undone one', async () => {
+    const first = await writeCatalogue(doc, TABLE, small(10));
+    const second = await writeCatalogue(doc, TABLE, small(3));
+    const back = await rollbackCatalogue(doc, TABLE, second.version);
+    expect(back).toMatchObject({
+      changed: true,
+      meta: { version: first.version, previous: second.version, rolledBackFrom: second.version },
+    });
+    expect(back.meta.counts).toMatchObject({ items: 10, departments: seed.departments.length });
+    const read = await readCatalogueVersioned(doc, TABLE);
+    expect(read.version).toBe(first.version);
+    expect(read.catalogue.items.map((i) => i.code)).toEqual(small(10).items.map((i) => i.code));
+
+    // Asked again (a retry, a second click): nothing more happens.
+    expect(await rollbackCatalogue(doc, TABLE, second.version)).toMatchObject({
+      changed: false,
+      meta: { version: first.version },
+    });
+    // A version that is not the current one is not undone.
+    await expect(rollbackCatalogue(doc, TABLE, 'v999998')).rejects.toMatchObject({ code: 'ROLLBACK_STALE' });
+
+    const third = await writeCatalogue(doc, TABLE, small(5));
+    expect(third.previous).toBe(first.version);
+    expect(await versionsStored(TABLE)).toEqual([first.version, third.version].sort());
+  }, 60_000);
+
+  it('has nothing to go back to after the first import', async () => {
+    const table = 'catalogue-rollback-test';
+    await ensureTables(raw, [{ name: table, spec: platformResources.tables.catalogue }]);
+    const only = await writeCatalogue(doc, table, small(2));
+    await expect(rollbackCatalogue(doc, table, only.version)).rejects.toMatchObject({
+      code: 'NOTHING_TO_ROLL_BACK',
+    });
+    expect((await readMeta(doc, table))?.version).toBe(only.version);
   }, 60_000);
 });

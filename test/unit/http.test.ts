@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Refusal } from '#domain/refusal.ts';
+import { readTokenStatesWith } from '#functions/identity/token-check.ts';
 import { api, httpErrors } from '#lib/http.ts';
 
 const handler = api(
@@ -45,7 +46,14 @@ async function run(h: typeof handler, e: APIGatewayProxyEventV2) {
   return { status: res.statusCode, body: JSON.parse(res.body ?? 'null') };
 }
 
-const claims = { sub: 'u1', name: '张三', roles: '[applicant agent]' };
+const claims = {
+  sub: 'u1',
+  name: '张三',
+  roles: '[applicant agent]',
+  iat: String(Math.floor(Date.now() / 1000)),
+};
+// A live account (the revocation check itself: test/unit/identity-revocation.test.ts).
+readTokenStatesWith(async () => ({ status: 'active' }));
 
 describe('api()', () => {
   it('passes a valid request with the principal from string claims', async () => {

@@ -81,7 +81,16 @@ const tally = (xs: string[]) =>
     return acc;
   }, {});
 
-const auditOf = async () => store.listAudit('2026-03-02', 500);
+/** Every entry of the test's day, both classes, one page (the paging itself: identity-audit.test.ts). */
+const auditOf = async () =>
+  (
+    await store.listAudit({
+      classes: ['security', 'activity'],
+      from: '2026-03-01T16:00:00.000Z',
+      to: '2026-03-02T15:59:59.999Z',
+      limit: 5000,
+    })
+  ).entries;
 
 beforeAll(async () => {
   local = await startDynamo({});

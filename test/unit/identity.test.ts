@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateResidentId, validateUscc } from '#domain/ids.ts';
 import { auditEntry, maskText } from '#functions/identity/audit.ts';
-import { judge, LIMITS, limitRefusal, limitsFor, SLOTS } from '#functions/identity/limits.ts';
+import { LIMITS, limitRefusal, limitsFor } from '#functions/identity/limits.ts';
 import {
   afterFailure,
   attemptsLeft,
@@ -39,6 +39,7 @@ import { LocalIssuer } from '#infra/local/identity.ts';
 import { demoRecord } from '#infra/local/oidc/seed.ts';
 import { demoAccounts } from '#infra/seed/accounts.ts';
 import { legalPersons, population } from '#infra/seed/registries.ts';
+import { judge, SLOTS } from '#lib/limiter.ts';
 import { mayActForPerson } from '#lib/policy.ts';
 import { principalFromClaims } from '#lib/principal.ts';
 

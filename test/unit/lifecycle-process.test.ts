@@ -5,6 +5,8 @@ import {
   type ActionInput,
   type Actor,
   actionsFor,
+  alertStillApplies,
+  applicantActions,
   applyAction,
   type CaseState,
   initialState,
@@ -16,7 +18,12 @@ import {
 } from '#domain/process.ts';
 import { calendar } from '#lib/calendar.ts';
 
-const config = { yellow: { days: 1, fraction: 0.2 }, prereviewDays: 5 };
+const config = {
+  yellow: { days: 1, fraction: 0.2 },
+  prereviewDays: 5,
+  rectification: { visitDays: 2, rectifyDays: 10 },
+};
+const T0 = '2026-03-02T02:00:00.000Z';
 const step = (id: string, post: string, limitDays: number, depts = ['d1']): PlanStep => ({
   id,
   name: id,
@@ -50,7 +57,7 @@ describe('the standard path', () => {
   it('runs 受理 → 审查 → 决定 → 领取登记 with the ten events', () => {
     let s = filed();
     expect(openTasks(s).map((t) => t.id)).toEqual(['accept#d1']);
-    expect(actionsFor(s, openTasks(s)[0])).toEqual(['prereview', 'accept', 'refuse', 'correct']);
+    expect(actionsFor(s, openTasks(s)[0], T0)).toEqual(['prereview', 'accept', 'refuse', 'correct']);
     const types: string[] = [];
     for (const [action, input] of [
       ['prereview', {}],
@@ -121,7 +128,7 @@ describe('corrections (补交告知)', () => {
     expect(supervise(s, '2026-03-03T02:00:00Z', calendar, config).timers).toEqual({});
     r = act(s, 'supplement', { note: '已上传' }, '2026-03-04T02:00:00Z', applicant);
     s = r.state;
-    expect(actionsFor(s, openTasks(s)[0])).toEqual(['accept-supplement', 'refuse', 'correct']);
+    expect(actionsFor(s, openTasks(s)[0], T0)).toEqual(['accept-supplement', 'refuse', 'correct']);
     r = act(s, 'accept-supplement', {}, '2026-03-04T03:00:00Z');
     expect(r.events.map((e) => e.type)).toEqual(['补交受理', '受理']);
     s = r.state;
@@ -158,7 +165,7 @@ describe('joint (联办) steps', () => {
     ];
     let s = act(filed(plan), 'accept').state;
     expect(openTasks(s).map((t) => t.id)).toEqual(['review#d1', 'review#d2']);
-    expect(actionsFor(s, openTasks(s)[0])).toEqual(['pass']);
+    expect(actionsFor(s, openTasks(s)[0], T0)).toEqual(['pass']);
     s = act(s, 'pass', {}, undefined, staff('d2')).state;
     expect(openTasks(s).map((t) => t.id)).toEqual(['review#d1']);
     s = act(s, 'pass', {}, undefined, staff('d1')).state;
@@ -247,5 +254,131 @@ describe('deadlines across the year end', () => {
     // A deadline inside the official year is not provisional.
     const march = supervise(act(filed(), 'accept').state, '2026-03-02T02:00:00.000Z', calendar, config);
     expect(march.deadlines.provisional).toBeUndefined();
+  });
+});
+
+describe('好差评 after 办结', () => {
+  /** A case approved and collected on 2026-03-03 (Tuesday). */
+  function delivered() {
+    let s = filed([step('accept', '受理', 1), step('decide', '决定', 5)]);
+    s = act(s, 'accept', {}, '2026-03-02T03:00:00.000Z').state;
+    s = act(s, 'approve', { result: '准予' }, '2026-03-03T02:00:00.000Z').state;
+    return act(s, 'deliver', { method: '自取' }, '2026-03-03T03:00:00.000Z').state;
+  }
+  const rate = (
+    s: CaseState,
+    level: 1 | 2 | 3 | 4 | 5,
+    at = '2026-03-04T02:00:00.000Z',
+    action: ActionId = 'rate',
+  ) =>
+    applyAction(
+      s,
+      action,
+      { rating: { level, tags: ['超过承诺办理时间'], comment: ' 跑了两趟 ' } },
+      applicant,
+      at,
+    );
+
+  it('is offered to the applicant once, within 30 days of 办结, and records a 评价 event', () => {
+    const s = delivered();
+    expect(applicantActions(s, '2026-03-04T02:00:00.000Z')).toEqual(['rate']);
+    expect(applicantActions(s, '2026-04-03T02:00:00.000Z')).toEqual([]);
+    const r = rate(s, 4);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.state.rating).toMatchObject({ level: 4, comment: '跑了两趟' });
+    expect(r.events).toEqual([expect.objectContaining({ type: '评价', outcome: '满意' })]);
+    expect(r.opens).toBeUndefined();
+    expect(applicantActions(r.state, '2026-03-05T02:00:00.000Z')).toEqual([]);
+    expect(rate(r.state, 5)).toMatchObject({ ok: false, code: 'ACTION_NOT_ALLOWED' });
+  });
+
+  it('is refused without a level, with a level out of range, from staff, or before 办结', () => {
+    const s = delivered();
+    expect(applyAction(s, 'rate', {}, applicant, T0)).toMatchObject({ ok: false, code: 'RATING_REQUIRED' });
+    expect(applyAction(s, 'rate', { rating: { level: 7 as never } }, applicant, T0)).toMatchObject({
+      ok: false,
+      code: 'RATING_REQUIRED',
+    });
+    expect(applyAction(s, 'rate', { rating: { level: 5 } }, staff(), T0)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(applyAction(filed(), 'rate', { rating: { level: 5 } }, applicant, T0)).toMatchObject({
+      code: 'ACTION_NOT_ALLOWED',
+    });
+  });
+
+  it('a 差评 opens a rectification: 回访 then 整改 on their own track, timed, then the fix is rated', () => {
+    const rated = rate(delivered(), 2);
+    if (!rated.ok) throw new Error(rated.message);
+    expect(rated.opens).toBe('rectification');
+    let s = rated.state;
+    expect(openTasks(s, 'case')).toEqual([]);
+    expect(openTasks(s, 'rectification')).toEqual([
+      expect.objectContaining({ id: 'visit', dept: 'd1', post: '受理' }),
+    ]);
+    // Rated Wednesday 10:00: 回访 within 2 working days, 整改 within 10.
+    const { deadlines, timers } = supervise(s, '2026-03-04T02:00:00.000Z', calendar, config);
+    expect(deadlines.visit).toBe('2026-03-06T16:00:00Z'); // the end of Friday, Beijing time
+    expect(deadlines.rectify).toBe('2026-03-18T16:00:00Z');
+    expect(Object.keys(timers).sort()).toEqual([
+      'rectify-red',
+      'rectify-yellow',
+      'visit-red',
+      'visit-yellow',
+    ]);
+    expect(actionsFor(s, openTasks(s)[0], T0)).toEqual(['rect-visit']);
+    expect(applyAction(s, 'rect-visit', {}, staff(), T0, 'visit')).toMatchObject({ code: 'RESULT_REQUIRED' });
+    s = act(
+      s,
+      'rect-visit',
+      { result: '3月5日电话联系申请人，核实为窗口未一次告知' },
+      '2026-03-05T02:00:00.000Z',
+    ).state;
+    expect(openTasks(s).map((t) => t.id)).toEqual(['rectify']);
+    expect(Object.keys(supervise(s, '2026-03-05T02:00:00.000Z', calendar, config).timers).sort()).toEqual([
+      'rectify-red',
+      'rectify-yellow',
+    ]);
+    expect(applicantActions(s, '2026-03-05T02:00:00.000Z')).toEqual([]);
+    s = act(s, 'rect-fix', { result: '已对窗口人员培训，并修订办事指南' }, '2026-03-10T02:00:00.000Z').state;
+    expect(openTasks(s)).toEqual([]);
+    expect(supervise(s, '2026-03-10T02:00:00.000Z', calendar, config).timers).toEqual({});
+    expect(applicantActions(s, '2026-03-11T02:00:00.000Z')).toEqual(['re-rate']);
+    const again = rate(s, 4, '2026-03-11T02:00:00.000Z', 're-rate');
+    if (!again.ok) throw new Error(again.message);
+    expect(again.state.rectification?.rating?.level).toBe(4);
+    expect(again.state.rating?.level).toBe(2);
+    expect(again.events[0]).toMatchObject({ type: '整改评价', outcome: '满意' });
+  });
+
+  it('alerts apply while their step or limit runs, and findings always', () => {
+    let s = filed();
+    expect(alertStillApplies({ scope: 'deem' }, s)).toBe(true);
+    s = act(s, 'accept').state;
+    expect(alertStillApplies({ scope: 'deem' }, s)).toBe(false);
+    expect(alertStillApplies({ scope: 'step', stepId: 'accept' }, s)).toBe(false);
+    expect(alertStillApplies({ scope: 'step', stepId: 'review' }, s)).toBe(true);
+    expect(alertStillApplies({ scope: 'case' }, s)).toBe(true);
+    const refused = act(filed(), 'refuse', { reason: '不属于本部门职权范围' }).state;
+    expect(alertStillApplies({ scope: 'case' }, refused)).toBe(false);
+    expect(alertStillApplies({ scope: 'process' }, refused)).toBe(true);
+    const bad = rate(delivered(), 2);
+    if (!bad.ok) throw new Error(bad.message);
+    expect(alertStillApplies({ scope: 'visit' }, bad.state)).toBe(true);
+    expect(alertStillApplies({ scope: 'rectify' }, bad.state)).toBe(true);
+  });
+
+  it('keeps the case track and the rectification track apart while the result waits for 领取', () => {
+    let s = filed([step('accept', '受理', 1), step('decide', '决定', 5)]);
+    s = act(s, 'accept', {}, '2026-03-02T03:00:00.000Z').state;
+    s = act(s, 'approve', { result: '准予' }, '2026-03-03T02:00:00.000Z').state;
+    const r = rate(s, 1);
+    if (!r.ok) throw new Error(r.message);
+    s = r.state;
+    expect(openTasks(s, 'case').map((t) => t.id)).toEqual(['deliver']);
+    expect(openTasks(s, 'rectification').map((t) => t.id)).toEqual(['visit']);
+    const [deliver, visit] = openTasks(s);
+    expect(actionsFor(s, deliver, T0)).toEqual(['deliver']);
+    expect(actionsFor(s, visit, T0)).toEqual(['rect-visit']);
   });
 });

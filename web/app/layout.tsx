@@ -9,8 +9,9 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: SITE_NAME, template: `%s - ${SITE_NAME}` },
   description: '亳州市政务服务网上办事大厅：个人办事、企业办事、部门服务，一次登录，全市通办。',
-  // No external icons: the machine and some users have no internet access.
-  icons: [],
+  // Our own icon, served with the site (some users have no internet access); browsers then ask for
+  // no /favicon.ico.
+  icons: [{ rel: 'icon', url: '/icon.svg', type: 'image/svg+xml' }],
 };
 
 export const viewport: Viewport = {

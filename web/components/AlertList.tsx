@@ -71,6 +71,14 @@ export function AlertList({
                 </dd>
               </>
             )}
+            {a.resolved && (
+              <>
+                <dt>自动关闭</dt>
+                <dd>
+                  {a.resolved.note}（{formatTime(a.resolved.at)}）
+                </dd>
+              </>
+            )}
             {a.reply && (
               <>
                 <dt>部门回复</dt>

@@ -23,6 +23,7 @@ import {
   SPECIAL_TYPES,
 } from '../lib/cases.ts';
 import styles from './Case.module.css';
+import { RatingField } from './RatingField.tsx';
 
 type Problem =
   | { kind: 'field'; field: FieldKind; message: string }
@@ -96,7 +97,11 @@ function TaskActions({
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const ready = !task || task.ready;
-  const set = (patch: Partial<ActionDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = (patch: Partial<ActionDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    // A field's complaint goes once the person changes what it was about.
+    if (problem?.kind === 'field') setProblem(undefined);
+  };
   const fieldError = (f: FieldKind) =>
     problem?.kind === 'field' && problem.field === f ? problem.message : undefined;
 
@@ -178,11 +183,11 @@ function TaskActions({
             ))}
           </div>
         </fieldset>
-      ) : (
+      ) : task ? (
         <p>
           办理：<strong>{actionLabel(actions[0], task)}</strong>
         </p>
-      )}
+      ) : null}
 
       {fields.map(({ kind, label }) => {
         const fid = `${id}-${kind}`;
@@ -308,6 +313,18 @@ function TaskActions({
                 </div>
                 {errorLine}
               </fieldset>
+            );
+          case 'rating':
+            return (
+              <RatingField
+                key={kind}
+                id={fid}
+                label={label}
+                value={draft.rating}
+                onChange={(rating) => set({ rating })}
+                error={err}
+                withDimensions={action === 'rate'}
+              />
             );
           case 'method':
             return (

@@ -13,6 +13,7 @@ import {
   MARK_NAMES,
   type Mark,
   type ProgressView,
+  type RatingView,
   SEVERITY_NAMES,
 } from '../lib/cases.ts';
 import styles from './Case.module.css';
@@ -212,5 +213,64 @@ export function CaseResult({ view }: { view: ProgressView }) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * 好差评 of the case: the applicant's rating and, after a 差评, the department's 回访 and 整改 with
+ * their time limits and the rating of the fix. `invite` says how the viewer can rate, if they can.
+ */
+export function CaseRating({ view, invite }: { view: ProgressView; invite?: React.ReactNode }) {
+  const r = view.rectification;
+  if (!view.rating && !view.result) return null;
+  return (
+    <section className={`panel ${styles.section}`} aria-labelledby="case-rating" data-testid="case-rating">
+      <h2 id="case-rating">服务评价</h2>
+      {view.rating ? (
+        <RatingLine label="申请人评价" rating={view.rating} />
+      ) : view.ratingOpenUntil ? (
+        <>
+          <p>尚未评价。您可以在 {formatTime(view.ratingOpenUntil)} 前对本次办事服务作出评价（一事一评）。</p>
+          {invite}
+        </>
+      ) : (
+        <p>未评价（评价期已过）。</p>
+      )}
+      {r && (
+        <dl className={styles.facts} data-testid="case-rectification">
+          <dt>差评回访</dt>
+          <dd>
+            {r.visit
+              ? `${formatTime(r.visit.at)}：${r.visit.note}`
+              : `待回访${r.visitDeadline ? `（期限 ${formatDeadline(r.visitDeadline)}）` : ''}`}
+          </dd>
+          <dt>整改情况</dt>
+          <dd>
+            {r.fix
+              ? `${formatTime(r.fix.at)}：${r.fix.note}`
+              : `整改中${r.rectifyDeadline ? `（期限 ${formatDeadline(r.rectifyDeadline)}）` : ''}`}
+          </dd>
+          {r.rating && (
+            <>
+              <dt>整改评价</dt>
+              <dd>
+                <RatingLine rating={r.rating} />
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function RatingLine({ label, rating }: { label?: string; rating: RatingView }) {
+  return (
+    <p>
+      {label && `${label}：`}
+      <strong data-level={rating.level}>{rating.levelName}</strong>（{formatTime(rating.at)}）
+      {rating.tags?.length ? `；${rating.tags.join('、')}` : ''}
+      {rating.comment ? `；“${rating.comment}”` : ''}
+    </p>
   );
 }

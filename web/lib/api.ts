@@ -63,6 +63,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** The server's `error.details`, when it sent any (e.g. the challenge of a 428). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -90,15 +92,17 @@ export async function getJson<T>(path: string, init?: { signal?: AbortSignal }):
   }
   if (!res.ok) {
     let code: string | undefined;
+    let details: unknown;
     let message = fallbackMessage(res.status);
     try {
-      const body = (await res.json()) as { error?: { code?: string; message?: string } };
+      const body = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
       if (body?.error?.message) message = body.error.message;
       code = body?.error?.code;
+      details = body?.error?.details;
     } catch {
       // Not JSON (e.g. a static 404 page): keep the generic message.
     }
-    throw new ApiError(res.status, message, code);
+    throw new ApiError(res.status, message, code, details);
   }
   try {
     return (await res.json()) as T;

@@ -5,9 +5,16 @@
  *
  * Tokens live in sessionStorage, not localStorage and not cookies: the portal is a static site
  * with no server to hold an httpOnly session, sessionStorage is per tab and gone when the tab
- * closes (shared computers at halls and agent points), and the access token lives 10 minutes.
+ * closes (shared computers at halls and agent points), and the access token lives 5 minutes.
  * What keeps a token from a script is having no third-party script at all; the refresh token rotates
  * at every use and dies with the provider session at logout.
+ *
+ * The API refuses a token issued before its account was disabled or changed (401 TOKEN_REVOKED):
+ * `authFetch` then refreshes and sends the request again (a 401 comes before anything is done,
+ * so that is safe), which carries a changed role at once. When the provider refuses the refresh too
+ * (account disabled, signed out everywhere, password reset), the session has *ended*: it stays in
+ * the tab, marked, so the page keeps what was typed, and `signInAgain` signs in in a small window
+ * and hands the new session back to this tab.
  */
 
 import * as oauth from 'oauth4webapi';
@@ -17,6 +24,11 @@ import { ApiError } from './api.ts';
 
 const KEY = 'bozhou.auth';
 const PENDING = 'bozhou.auth.pending';
+/** Where a sign-in in a small window hands its session back (signInAgain). */
+const HAND_BACK = 'bozhou.auth.hand-back';
+/** Shown where a request needs a session that has ended. */
+export const SESSION_ENDED_MESSAGE =
+  '登录已失效（账户状态、权限或密码已变更，或已在其他设备退出），请点击页面顶部的“重新登录”；本页已填写的内容会保留';
 /** Refresh this long before the access token expires. */
 const EARLY_MS = 60_000;
 
@@ -27,6 +39,8 @@ export interface Session {
   /** Epoch ms. */
   expiresAt: number;
   claims: SessionClaims;
+  /** The provider or the API refused this session: sign in again (signInAgain) to go on. */
+  ended?: boolean;
 }
 
 export interface SessionClaims {
@@ -101,18 +115,22 @@ function fromTokens(tokens: oauth.TokenEndpointResponse, previous?: Session): Se
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token ?? previous?.refreshToken,
     idToken: tokens.id_token ?? previous?.idToken,
-    expiresAt: Date.now() + (tokens.expires_in ?? 600) * 1000,
+    expiresAt: Date.now() + (tokens.expires_in ?? 300) * 1000,
     claims: decode(tokens.access_token),
   };
 }
 
-/** Sends the browser to the identity provider's login page; `returnTo` is a portal path. */
-export async function startLogin(returnTo = '/account/'): Promise<void> {
+/**
+ * Sends the browser to the identity provider's login page; `returnTo` is a portal path. With
+ * `handBack` (in the small window of signInAgain) the callback hands the session to the tab that
+ * opened it instead.
+ */
+export async function startLogin(returnTo = '/account/', handBack?: string): Promise<void> {
   const as = await discover();
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const safeReturn = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/account/';
-  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo: safeReturn }));
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo: safeReturn, handBack }));
   const url = new URL(as.authorization_endpoint!);
   url.search = new URLSearchParams({
     client_id: clientId(),
@@ -126,12 +144,18 @@ export async function startLogin(returnTo = '/account/'): Promise<void> {
   window.location.assign(url.href);
 }
 
-/** The callback page: code → tokens. Returns where to go next. */
-export async function completeLogin(current: URL): Promise<{ returnTo: string; claims: SessionClaims }> {
+/**
+ * The callback page: code → tokens. Returns where to go next, or, for a sign-in of signInAgain,
+ * hands the session back to the tab that asked (`handedBack`: this window may close).
+ */
+export async function completeLogin(
+  current: URL,
+): Promise<{ returnTo: string; claims: SessionClaims; handedBack: boolean }> {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as {
     verifier: string;
     state: string;
     returnTo: string;
+    handBack?: string;
   } | null;
   if (!pending) throw new ApiError(400, '登录请求已失效，请重新登录');
   sessionStorage.removeItem(PENDING);
@@ -155,15 +179,57 @@ export async function completeLogin(current: URL): Promise<{ returnTo: string; c
   const tokens = await oauth.processAuthorizationCodeResponse(as, client(), res);
   const session = fromTokens(tokens);
   save(session);
-  return { returnTo: pending.returnTo, claims: session.claims };
+  if (pending.handBack && typeof BroadcastChannel !== 'undefined') {
+    // Same origin only, and only the tab that made up this nonce takes it.
+    const channel = new BroadcastChannel(HAND_BACK);
+    channel.postMessage({ nonce: pending.handBack, session });
+    channel.close();
+    return { returnTo: pending.returnTo, claims: session.claims, handedBack: true };
+  }
+  return { returnTo: pending.returnTo, claims: session.claims, handedBack: false };
+}
+
+/**
+ * Signs in again without leaving the page, so what was typed stays: the provider's login page in a
+ * small window, whose callback hands the new session back (completeLogin). Where the window cannot
+ * open, this page goes to sign in and comes back.
+ */
+export function signInAgain(): void {
+  const here = `${window.location.pathname}${window.location.search}`;
+  if (typeof BroadcastChannel === 'undefined') {
+    void startLogin(here);
+    return;
+  }
+  const nonce = oauth.generateRandomState();
+  const popup = window.open(
+    `/login/?handBack=${encodeURIComponent(nonce)}`,
+    'bozhou-signin',
+    'popup,width=480,height=720',
+  );
+  if (!popup) {
+    void startLogin(here);
+    return;
+  }
+  const previous = getSession()?.claims.sub;
+  const channel = new BroadcastChannel(HAND_BACK);
+  channel.onmessage = (e: MessageEvent<{ nonce?: string; session?: Session }>) => {
+    if (e.data?.nonce !== nonce || !e.data.session) return;
+    channel.close();
+    save(e.data.session);
+    // Someone else signed in: what the previous person typed is not theirs to send.
+    if (previous && e.data.session.claims.sub !== previous) window.location.reload();
+  };
 }
 
 let refreshing: Promise<Session | undefined> | undefined;
 
-/** New tokens now (after an "act as enterprise" switch, or before expiry). */
+/**
+ * New tokens now (after an "act as enterprise" switch, or before expiry). When the provider refuses,
+ * the session has ended (kept, marked); a network failure changes nothing.
+ */
 export function refreshSession(): Promise<Session | undefined> {
   const session = getSession();
-  if (!session?.refreshToken) return Promise.resolve(undefined);
+  if (!session?.refreshToken || session.ended) return Promise.resolve(undefined);
   refreshing ??= (async () => {
     try {
       const as = await discover();
@@ -177,9 +243,9 @@ export function refreshSession(): Promise<Session | undefined> {
       const next = fromTokens(await oauth.processRefreshTokenResponse(as, client(), res), session);
       save(next);
       return next;
-    } catch {
-      // Refresh token spent or the provider session ended: signed out.
-      save(undefined);
+    } catch (err) {
+      // Refresh token spent, session revoked or account disabled: ended, but the page keeps what was typed.
+      if (err instanceof oauth.ResponseBodyError) endSession();
       return undefined;
     } finally {
       refreshing = undefined;
@@ -188,12 +254,63 @@ export function refreshSession(): Promise<Session | undefined> {
   return refreshing;
 }
 
-/** A valid access token, refreshed shortly before it expires; undefined when signed out. */
+/** Marks the current session ended (kept in the tab until signInAgain or logout). */
+function endSession() {
+  const session = getSession();
+  if (session && !session.ended) save({ ...session, ended: true });
+}
+
+/** A valid access token, refreshed shortly before it expires; undefined when signed out or ended. */
 export async function accessToken(): Promise<string | undefined> {
   const session = getSession();
-  if (!session) return undefined;
+  if (!session || session.ended) return undefined;
   if (session.expiresAt - Date.now() > EARLY_MS) return session.accessToken;
-  return (await refreshSession())?.accessToken;
+  const next = await refreshSession();
+  if (next) return next.accessToken;
+  // The provider was unreachable: the current token while it lasts.
+  const current = getSession();
+  return current && !current.ended && current.expiresAt > Date.now() ? current.accessToken : undefined;
+}
+
+const notSignedIn = () =>
+  getSession()?.ended
+    ? new ApiError(401, SESSION_ENDED_MESSAGE, 'SESSION_ENDED')
+    : new ApiError(401, '请先登录');
+
+/**
+ * fetch with the bearer token. A 401 (the token was revoked because the account or its roles
+ * changed, or it expired) is refreshed and sent again: a 401 is answered before anything is done,
+ * so this never does a thing twice. A second try follows a pause, in case the new token was minted
+ * within the second of the change (our issuers wait that out; not every issuer may). Refused again,
+ * the session has ended.
+ */
+export async function authFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const send = async (token: string) => {
+    try {
+      return await fetch(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+      });
+    } catch {
+      throw new ApiError(0, '网络连接失败，请检查网络后重试');
+    }
+  };
+  const token = await accessToken();
+  if (!token) throw notSignedIn();
+  let res = await send(token);
+  for (let attempt = 0; res.status === 401 && attempt < 2; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const next = await refreshSession();
+    if (!next) {
+      // Nothing to refresh with: ended too. (A failed network leaves the session as it is.)
+      if (!getSession()?.refreshToken) endSession();
+      if (getSession()?.ended) throw notSignedIn();
+      return res;
+    }
+    res = await send(next.accessToken);
+  }
+  if (res.status === 401) endSession();
+  return res;
 }
 
 /** Keeps the session fresh while a page is open; returns the cancel function. */
@@ -230,31 +347,22 @@ export async function logout(): Promise<void> {
 
 /** JSON from the API with the bearer token; errors as ApiError with the server's Chinese message. */
 export async function authJson<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const token = await accessToken();
-  if (!token) throw new ApiError(401, '请先登录');
-  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-  } catch {
-    throw new ApiError(0, '网络连接失败，请检查网络后重试');
-  }
+  const res = await authFetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
   const body = (await res.json().catch(() => undefined)) as
     | (T & { error?: { code?: string; message?: string; details?: unknown } })
     | undefined;
   if (!res.ok) {
-    if (res.status === 401) save(undefined);
-    throw Object.assign(
-      new ApiError(res.status, body?.error?.message ?? `请求失败（${res.status}）`, body?.error?.code),
-      {
-        details: body?.error?.details,
-      },
-    );
+    const ended = res.status === 401 && getSession()?.ended;
+    const message = ended ? SESSION_ENDED_MESSAGE : (body?.error?.message ?? `请求失败（${res.status}）`);
+    throw Object.assign(new ApiError(res.status, message, body?.error?.code), {
+      details: body?.error?.details,
+    });
   }
   return body as T;
 }

@@ -9,7 +9,9 @@ import {
   type ActionId,
   checkActionInput,
   type FieldKind,
+  type RatingInput,
 } from '../../functions/domain/actions.ts';
+import type { RatingLevel } from '../../functions/domain/vocabulary.ts';
 import type { Hall } from './api.ts';
 
 export {
@@ -21,9 +23,19 @@ export {
   type FieldKind,
   type FieldSpec,
   fieldOfCode,
+  MAX_COMMENT,
   MAX_ITEM_LENGTH,
   MAX_ITEMS,
+  RATING_WINDOW_DAYS,
 } from '../../functions/domain/actions.ts';
+export { findProof } from '../../functions/domain/proof.ts';
+export {
+  formatQueryCode,
+  isQueryCode,
+  normaliseQueryCode,
+  QUERY_CODE_HINT,
+  QUERY_CODE_PROBLEM,
+} from '../../functions/domain/query-code.ts';
 export { formatDate, formatDeadline, formatTime } from '../../functions/domain/time.ts';
 export type {
   AlertView,
@@ -35,14 +47,24 @@ export type {
   FiledCase,
   ProgressView,
   QueueTask,
+  RatingView,
+  RectificationView,
 } from '../../functions/domain/views.ts';
 export {
   ALERT_STATUS_NAMES,
+  COMPLAINT_TAGS,
   DELIVERY_METHODS,
+  DIMENSION_NAMES,
+  isBadRating,
   LEVEL_NAMES,
   levelName,
   MARK_NAMES,
   type Mark,
+  RATING_DIMENSIONS,
+  RATING_LEVELS,
+  RATING_NAMES,
+  type RatingDimension,
+  type RatingLevel,
   SCOPE_NAMES,
   SEVERITY_NAMES,
   type Severity,
@@ -62,6 +84,12 @@ export interface ActionDraft {
   result: string;
   remedy: string;
   method: string;
+  rating: {
+    level?: RatingLevel;
+    dimensions: NonNullable<RatingInput['dimensions']>;
+    tags: string[];
+    comment: string;
+  };
 }
 
 export const EMPTY_DRAFT: ActionDraft = {
@@ -73,6 +101,7 @@ export const EMPTY_DRAFT: ActionDraft = {
   result: '',
   remedy: '',
   method: '',
+  rating: { dimensions: {}, tags: [], comment: '' },
 };
 
 /**
@@ -94,6 +123,7 @@ export function actionBody(
       ? { type: draft.specialType, expectedDays: Number(draft.expectedDays) }
       : undefined,
     method: draft.method || undefined,
+    rating: draft.rating.level ? ({ ...draft.rating, level: draft.rating.level } as RatingInput) : undefined,
   });
   if (!checked.ok) return { ok: false, field: checked.field as FieldKind, message: checked.message };
   return { ok: true, body: { action, version: context.version, taskId: context.taskId, ...checked.input } };
@@ -109,7 +139,6 @@ export function formatDays(days: number | undefined): string {
 // Numbers and halls
 
 export const CASE_NO = /^\d{6}-\d{8}-\d{6}$/;
-export const QUERY_CODE = /^\d{6}$/;
 
 /** Case numbers are typed by hand from an SMS or a receipt: accept spaces and other dashes. */
 export function normaliseCaseNo(input: string): string {

@@ -19,7 +19,15 @@ export class LocalClock {
     startAt?: number,
   ) {
     if (file && existsSync(file)) this.offset[0] = JSON.parse(readFileSync(file, 'utf8')).offsetMs ?? 0;
-    else if (startAt !== undefined) this.offset[0] = startAt - Date.now();
+    else if (startAt !== undefined) {
+      this.offset[0] = startAt - Date.now();
+      // Kept at once, not only after the first advance: a restart must not jump to the wall clock.
+      this.save();
+    }
+  }
+
+  private save() {
+    if (this.file) writeFileSync(this.file, JSON.stringify({ offsetMs: this.offset[0] }));
   }
 
   now(): number {
@@ -34,7 +42,7 @@ export class LocalClock {
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms <= 0) throw new DevClockError('时间只能向前拨动');
     this.offset[0] += ms;
-    if (this.file) writeFileSync(this.file, JSON.stringify({ offsetMs: this.offset[0] }));
+    this.save();
     for (const listener of this.listeners) listener();
     return this.now();
   }

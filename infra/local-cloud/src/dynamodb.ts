@@ -64,6 +64,11 @@ export interface LocalDynamo {
   directEndpoint: string;
   /** The Java process, for memory figures. */
   pid: number | undefined;
+  /**
+   * Hear of each write that succeeded through `endpoint`, with the tables it wrote (`*`: unknown,
+   * PartiQL). The stream poller wakes on it instead of polling DynamoDB Local; returns an unsubscribe.
+   */
+  onWrite(listener: (tables: string[]) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -95,9 +100,13 @@ export async function startDynamo(opts: { dataDir?: string; policy?: AccessPolic
   } finally {
     client.destroy();
   }
+  const listeners = new Set<(tables: string[]) => void>();
+  const written = (tables: string[]) => {
+    for (const listener of listeners) listener(tables);
+  };
   let front: Front;
   try {
-    front = await startDynamoFront(endpoint, opts.policy);
+    front = await startDynamoFront(endpoint, opts.policy, written);
   } catch (err) {
     child.kill();
     throw err;
@@ -106,6 +115,10 @@ export async function startDynamo(opts: { dataDir?: string; policy?: AccessPolic
     endpoint: front.endpoint,
     directEndpoint: endpoint,
     pid: child.pid,
+    onWrite(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async stop() {
       await front.stop();
       if (child.exitCode === null) {

@@ -50,6 +50,16 @@ const ERROR_MESSAGES: Record<GatewayError, string> = {
 
 export interface GatewayOptions {
   port: number;
+  /**
+   * Interface to listen on. Default 127.0.0.1: this machine only. The gateway serves whatever the
+   * app puts behind it (dev tools included), so listening wider is the app's explicit choice.
+   */
+  host?: string;
+  /**
+   * Headers added to every response, as an edge adds them (CloudFront's response headers policies):
+   * by path, e.g. security headers for the site and for the API. A header the response sets itself wins.
+   */
+  responseHeaders?: (pathname: string) => Record<string, string>;
   /** Paths under this prefix are the API (no route → `route-not-found`); others are the static site. Default '/api'. */
   apiPrefix?: string;
   /** The JSON body of a refusal. Default: API Gateway's `{"message": "Unauthorized"}` and the like. */
@@ -280,6 +290,8 @@ export async function startGateway(
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      for (const [name, value] of Object.entries(opts.responseHeaders?.(url.pathname) ?? {}))
+        res.setHeader(name, value);
       if (opts.raw && (await opts.raw(req, res, url))) return;
       const body = await readBody(req);
       if (body === 'too-large') {
@@ -330,10 +342,11 @@ export async function startGateway(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as { port: number };
   return {
+    // The address for this machine's own clients, whatever interface it listens on.
     url: `http://127.0.0.1:${port}`,
     server,
     stop: () =>

@@ -160,6 +160,28 @@ export function dynamodbRequests(operation: string, body: Json, arns: Arns): Req
   }
 }
 
+const TABLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+const PARTIQL_WRITES = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
+
+/** The tables a DynamoDB call writes (`*` for PartiQL, whose statement names them); none for reads. */
+export function writtenTables(operation: string, body: Buffer | undefined): string[] {
+  if (PARTIQL_WRITES.has(operation)) return ['*'];
+  if (!TABLE_WRITES.has(operation) || !body?.length) return [];
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as Json;
+  } catch {
+    return [];
+  }
+  return [
+    ...new Set(
+      dynamodbRequests(operation, parsed, arnsFor())
+        .map((r) => /:table\/([^/]+)$/.exec(r.resource)?.[1])
+        .filter((t): t is string => t !== undefined),
+    ),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 // S3: which action on which bucket or object a path-style request needs.
 
@@ -205,6 +227,10 @@ interface FrontOptions {
     url: string,
   ): { headers: IncomingMessage['headers']; url: string };
   policy?: AccessPolicy;
+  /** Called once upstream has answered a call (its status), e.g. to learn of writes. */
+  answered?(req: IncomingMessage, body: Buffer | undefined, status: number): void;
+  /** Answers a request itself, instead of upstream (resolves true when it did; e.g. S3's POST Object). */
+  intercept?(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {
@@ -218,6 +244,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server: Server = createServer(async (req, res) => {
     try {
+      if (await opts.intercept?.(req, res)) return;
       const body = opts.buffered ? await readAll(req) : undefined;
       const principal = principalOf(req);
       if (opts.policy?.governs(principal)) {
@@ -235,6 +262,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       const out = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers, agent },
         (answer) => {
+          opts.answered?.(req, body, answer.statusCode ?? 502);
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -269,14 +297,25 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
 /**
  * DynamoDB's JSON 1.0 API, checked against the policy (if any). DynamoDB Local accepts only access
  * key ids of letters and digits, and function names have dashes: upstream every request is signed
- * as `local` (DynamoDB Local does not verify signatures).
+ * as `local` (DynamoDB Local does not verify signatures). `onWrite` hears of every write that
+ * succeeded, with the tables it wrote (the stream poller wakes on it).
  */
-export function startDynamoFront(upstream: string, policy?: AccessPolicy): Promise<Front> {
+export function startDynamoFront(
+  upstream: string,
+  policy?: AccessPolicy,
+  onWrite?: (tables: string[]) => void,
+): Promise<Front> {
   const arns = policy?.arns ?? arnsFor();
   return startFront({
     upstream,
     policy,
     buffered: true,
+    answered(req, body, status) {
+      if (!onWrite || status !== 200) return;
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      const tables = writtenTables(operation, body);
+      if (tables.length) onWrite(tables);
+    },
     requests(req, body) {
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.split('.')[1];

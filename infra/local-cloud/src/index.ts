@@ -44,4 +44,13 @@ export {
   type StartStepFunctionsOptions,
   startStepFunctions,
 } from './stepfunctions/index.ts';
-export { type StreamMapping, StreamPoller } from './streams.ts';
+export {
+  type DeadLetter,
+  type FailureCondition,
+  type LambdaStreamRecord,
+  type ReplayOutcome,
+  type StreamMapping,
+  StreamPoller,
+  type StreamPollerOptions,
+  toLambdaRecord,
+} from './streams.ts';

@@ -11,5 +11,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ port: number; address: string }>;
     close(): Promise<void>;
+    /** Every object created or removed, as an S3-like event (`{ Records: [...] }`). */
+    on(event: 'event', listener: (event: import('aws-lambda').S3Event) => void): this;
   }
 }

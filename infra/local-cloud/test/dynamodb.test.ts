@@ -141,7 +141,7 @@ describe('the stream poller', () => {
     const checkpoints = join(dir, 'checkpoints.json');
     const seen: { a: string[]; b: string[] } = { a: [], b: [] };
     let maps = 0;
-    const poller = new StreamPoller(admin, streams, checkpoints);
+    const poller = new StreamPoller(admin, streams, { checkpointFile: checkpoints });
     const consumer = (into: string[]) => async (event: { Records: unknown[] }) => {
       type Image = Record<string, { S?: string; M?: Record<string, unknown> }>;
       type StreamRecord = {

@@ -112,3 +112,51 @@ describe('the HTTP gateway', () => {
     expect(res.status).toBe(413);
   });
 });
+
+describe('the gateway as an edge', () => {
+  it('listens on 127.0.0.1 unless told otherwise', async () => {
+    expect(gateway.server.address()).toMatchObject({ address: '127.0.0.1' });
+    const other = await startGateway({ ...options, host: '127.0.0.2' });
+    try {
+      expect(other.server.address()).toMatchObject({ address: '127.0.0.2' });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('adds the response headers given for a path to pages, API answers and its own refusals', async () => {
+    const edge = await startGateway({
+      ...options,
+      responseHeaders: (path): Record<string, string> =>
+        path.startsWith('/api/')
+          ? {
+              'content-security-policy': "default-src 'none'",
+              'x-content-type-options': 'nosniff',
+              'cache-control': 'public',
+            }
+          : { 'content-security-policy': "default-src 'self'", 'x-content-type-options': 'nosniff' },
+    });
+    try {
+      const page = await fetch(`${edge.url}/docs/`);
+      expect(page.headers.get('content-security-policy')).toBe("default-src 'self'");
+      const missing = await fetch(`${edge.url}/nothing/here`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-security-policy')).toBe("default-src 'self'");
+      const item = await fetch(`${edge.url}/api/items/x`);
+      expect(item.headers.get('content-security-policy')).toBe("default-src 'none'");
+      const refused = await fetch(`${edge.url}/api/halls/x/cases`, { method: 'POST' });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+      // A response's own header of the same name wins (the refusal's cache-control).
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+      const filed = await fetch(`${edge.url}/api/halls/x/cases`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer good' },
+      });
+      expect(filed.status).toBe(201);
+      expect(filed.headers.get('content-security-policy')).toBe("default-src 'none'");
+    } finally {
+      await edge.stop();
+    }
+  });
+});

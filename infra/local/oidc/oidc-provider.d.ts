@@ -36,6 +36,28 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 
+  /** The authorization context a prompt check sees (the parts we read). */
+  export interface CheckContext {
+    oidc: { session: { accountId?: string }; account?: { accountId: string } };
+  }
+
+  export namespace interactionPolicy {
+    class Check {
+      static REQUEST_PROMPT: true;
+      static NO_NEED_TO_PROMPT: false;
+      constructor(
+        reason: string,
+        description: string,
+        check: (ctx: CheckContext) => boolean | Promise<boolean>,
+      );
+    }
+    interface Prompt {
+      name: string;
+      checks: Check[] & { add(check: Check, index?: number): void };
+    }
+    function base(): Prompt[] & { get(name: string): Prompt | undefined };
+  }
+
   export const errors: {
     InvalidTarget: new (description?: string) => Error;
     SessionNotFound: new (description?: string) => Error;

@@ -5,9 +5,12 @@
  *
  * - The portal is a public client (`portal`): authorization code + PKCE (S256, required).
  * - Access tokens are JWTs (RFC 9068) for the API resource (RFC 8707, audience API_AUDIENCE),
- *   10 minutes, carrying the role claims of `tokenClaims`, read fresh from the account at every
- *   issuance, so a role change or an "act as enterprise" switch lands at the next refresh.
- * - Refresh tokens rotate at every use and end with the session (logout ends them).
+ *   5 minutes, carrying the role claims of `tokenClaims`, read fresh from the account at every
+ *   issuance, so a role change or an "act as enterprise" switch lands at the next refresh, and
+ *   `auth_time` (when the session began), as Cognito's do. The API refuses tokens issued before
+ *   their account was disabled or changed (functions/identity/revocation.ts).
+ * - Refresh tokens rotate at every use and end with the session (logout ends them), when the
+ *   account is disabled, and when its sessions are revoked (password reset, sign out everywhere).
  * - Keys: the LocalIssuer's (`.data/oidc/jwks.json`), so tokens of POST /api/dev/token verify
  *   against the same JWKS. Storage: AdapterStore (`.data/oidc/store.json`).
  */
@@ -15,16 +18,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { errors as oidcErrors, Provider } from 'oidc-provider';
+import { interactionPolicy, errors as oidcErrors, Provider } from 'oidc-provider';
 import { authenticate, authenticateWithCode } from '#functions/identity/login.ts';
 import { tokenClaims } from '#functions/identity/model.ts';
+import { sessionEnded, waitToMint } from '#functions/identity/revocation.ts';
 import type { AccountStore } from '#functions/identity/store.ts';
 import { API_AUDIENCE, type LocalIssuer } from '../identity.ts';
 import { AdapterStore } from './adapter.ts';
 import { loginPage, logoutPage, messagePage } from './pages.ts';
 
 export const PORTAL_CLIENT_ID = 'portal';
-export const ACCESS_TOKEN_TTL = 600;
+export const ACCESS_TOKEN_TTL = 300;
 const SESSION_TTL = 8 * 3600;
 
 export interface IdentityProviderOptions {
@@ -92,6 +96,18 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
   const portal = opts.portalUrl.replace(/\/$/, '');
   const { accounts } = opts;
 
+  // A browser session whose account is disabled, or whose sessions were revoked (findAccount no longer
+  // finds its account), asks to sign in again instead of failing.
+  const policy = interactionPolicy.base();
+  policy
+    .get('login')
+    ?.checks.add(
+      new interactionPolicy.Check('session_revoked', '登录已失效，请重新登录', (ctx) =>
+        ctx.oidc.session.accountId && !ctx.oidc.account
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+      ),
+    );
   const provider = new Provider(opts.issuer.issuer, {
     adapter: storage.adapterClass(),
     jwks: opts.issuer.privateJwks,
@@ -119,18 +135,13 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
       token?: { authTime?: number },
     ) {
       const account = await accounts.getAccount(sub);
-      if (account?.status !== 'active') return undefined;
-      // A password reset or reclaim ends every session that started before it: their refresh
-      // tokens and the browser session stop finding the account (oidc-provider answers invalid_grant
-      // or asks to sign in again).
+      // A disabled account, and every session that started before a password reset, a reclaim or
+      // "sign out everywhere": their refresh tokens and the browser session stop finding the account
+      // (oidc-provider answers invalid_grant or asks to sign in again). The rule is the API's.
       const authTime = token?.authTime ?? ctx?.oidc?.session?.authTime?.();
-      // (auth_time has whole seconds: a session begun in the second of the reset is kept.)
-      if (
-        account.sessionsValidAfterMs &&
-        authTime !== undefined &&
-        authTime < Math.floor(account.sessionsValidAfterMs / 1000)
-      )
-        return undefined;
+      if (!account || sessionEnded(authTime, account)) return undefined;
+      // Right after a change, the token about to be minted must fall after its instant.
+      await waitToMint(account);
       return {
         accountId: sub,
         async claims() {
@@ -143,12 +154,19 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
         },
       };
     },
-    async extraTokenClaims(_ctx: unknown, token: { kind: string; accountId?: string }) {
+    async extraTokenClaims(
+      ctx: { oidc?: { entities?: Record<string, { authTime?: number } | undefined> } } | undefined,
+      token: { kind: string; accountId?: string },
+    ) {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const account = await accounts.getAccount(token.accountId);
       if (!account) return undefined;
       const { sub: _sub, ...claims } = tokenClaims(account);
-      return claims;
+      // When the session began (the code's, or the refresh token's, which keeps it): the API ends
+      // sessions by it, as with Cognito's tokens.
+      const entities = ctx?.oidc?.entities;
+      const authTime = entities?.RefreshToken?.authTime ?? entities?.AuthorizationCode?.authTime;
+      return authTime === undefined ? claims : { ...claims, auth_time: authTime };
     },
     // Our portal is a first-party client: always a refresh token, rotated at each use.
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
@@ -164,6 +182,7 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
       Grant: SESSION_TTL,
     },
     interactions: {
+      policy,
       url: (_ctx: unknown, interaction: { uid: string }) => `/oidc/interaction/${interaction.uid}`,
     },
     features: {
@@ -286,6 +305,8 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
           render(result.status, undefined, result.message, { phone });
           return;
         }
+        // A session begun in the second of a reset would end at once (revocation.ts).
+        await waitToMint(result.account, true);
         await provider.interactionFinished(
           req,
           res,
@@ -308,6 +329,7 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
         render(result.status, login, result.message, locked ? {} : undefined);
         return;
       }
+      await waitToMint(result.account, true);
       await provider.interactionFinished(
         req,
         res,

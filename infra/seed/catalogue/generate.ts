@@ -145,7 +145,7 @@ function slug(name: string): string {
 /**
  * One material from its spec (`name|flags`). Flag `f` marks a material with a standard blank form:
  * it names a printable template of the catalogue's library (forms.ts), which the portal draws at
- * /forms/ as the 空白表格 and the 填写示例.
+ * /forms/ as the 空白表格 and the 填写示例. Flag `d` accepts the case while it is still owed (容缺受理).
  */
 function parseMaterial(spec: string, fullyOnline: boolean, item: FormItem, forms: FormLibrary): Material {
   const [name, flags = ''] = spec.split('|');
@@ -163,6 +163,7 @@ function parseMaterial(spec: string, fullyOnline: boolean, item: FormItem, forms
     source: gov ? '政府部门核发' : '申请人自备',
   };
   if (flags.includes('f')) m.formTemplate = forms.templateFor(item, name);
+  if (flags.includes('d')) m.deferrable = true;
   return m;
 }
 

@@ -11,14 +11,16 @@ import {
   maxLengthOf,
   validateForm,
 } from '../../../functions/domain/forms.ts';
+import { missingMessage } from '../../../functions/domain/materials.ts';
 import styles from '../../components/Case.module.css';
 import { CaseGate } from '../../components/CaseGate.tsx';
+import { MaterialSlots, type MaterialsState } from '../../components/MaterialSlots.tsx';
 import { SITE_NAME } from '../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../components/Status.tsx';
 import { ApiError } from '../../lib/api.ts';
 import { accessToken, authJson, type Session } from '../../lib/auth.ts';
-import { type FiledCase, newIdempotencyKey } from '../../lib/cases.ts';
-import { canApplyOnline, searchHref, sharedByGovernment } from '../../lib/catalogue.ts';
+import { type FiledCase, formatQueryCode, newIdempotencyKey } from '../../lib/cases.ts';
+import { canApplyOnline, searchHref } from '../../lib/catalogue.ts';
 import { formatPromised } from '../../lib/format.ts';
 import {
   type AccountFacts,
@@ -168,13 +170,13 @@ function Filing({
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [tried, setTried] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [ticked, setTicked] = useState<string[]>([]);
-  const [materialsProblem, setMaterialsProblem] = useState<string>();
+  const [materials, setMaterials] = useState<MaterialsState>({ busy: false, missing: [] });
+  // What the server said of the materials at the last try (another tab may have changed them).
+  const [serverMaterials, setServerMaterials] = useState<string>();
   const [general, setGeneral] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [filed, setFiled] = useState<FiledCase>();
   const done = useRef<HTMLElement>(null);
-  const required = item.materials.filter((m) => m.required);
   const prefilled = definition.fields.some((f) => f.prefill && facts[f.prefill]);
 
   // The same check the server runs at filing, on every change (cheap: a few dozen fields).
@@ -205,10 +207,8 @@ function Filing({
     e.preventDefault();
     setTried(true);
     setGeneral(undefined);
-    const missing = required.filter((m) => !ticked.includes(m.name));
-    const matProblem =
-      missing.length > 0 ? `请确认已准备必需材料：${missing.map((m) => m.name).join('、')}` : undefined;
-    setMaterialsProblem(matProblem);
+    const matProblem = materialsProblemOf(materials);
+    setServerMaterials(undefined);
     const firstBad = visible.find((f) => fieldErrors[f.key] || serverErrors[f.key]);
     if (firstBad) {
       focus(firstBad.key);
@@ -218,10 +218,11 @@ function Filing({
       document.getElementById(`${id}-materials`)?.focus();
       return;
     }
+    const draftId = materials.draftId;
     if (!result.ok) return;
     setBusy(true);
     try {
-      setFiled(await file(item.hallId, key, { itemCode: item.code, form: result.value }));
+      setFiled(await file(item.hallId, key, { itemCode: item.code, form: result.value, draftId }));
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
       const details = (err as ApiError & { details?: unknown }).details;
@@ -239,6 +240,10 @@ function Filing({
             ? (err as Error).message
             : `${(err as Error).message}。请刷新本页后重新填写。`,
         );
+      } else if (code === 'MATERIALS_MISSING' || code === 'DRAFT_BUSY') {
+        // The server saw the materials differently (another tab changed them): its words at the materials.
+        setServerMaterials((err as Error).message);
+        document.getElementById(`${id}-materials`)?.focus();
       } else
         setGeneral(
           code === 'IDEMPOTENCY_KEY_REUSED'
@@ -267,7 +272,7 @@ function Filing({
           <dt>办件编号</dt>
           <dd data-testid="filed-case-no">{filed.caseNo}</dd>
           <dt>查询码</dt>
-          <dd data-testid="filed-query-code">{filed.queryCode}</dd>
+          <dd data-testid="filed-query-code">{formatQueryCode(filed.queryCode)}</dd>
         </dl>
         <div className={styles.buttons}>
           <Link className="button" href={routes.progress(filed.caseNo, filed.queryCode)}>
@@ -281,6 +286,8 @@ function Filing({
     );
   }
 
+  // After a try, the materials' problem as it is now (it goes away as the slots are filled).
+  const materialsProblem = serverMaterials ?? (tried ? materialsProblemOf(materials) : undefined);
   const badCount = visible.filter((f) => shown(f.key)).length + (materialsProblem ? 1 : 0);
 
   return (
@@ -316,52 +323,26 @@ function Filing({
         </fieldset>
       ))}
 
-      <fieldset
+      <section
         className={own.section}
-        aria-describedby={[`${id}-materials-hint`, materialsProblem ? `${id}-materials-err` : '']
-          .filter(Boolean)
-          .join(' ')}
+        aria-labelledby={`${id}-materials`}
+        aria-describedby={materialsProblem ? `${id}-materials-err` : undefined}
       >
-        <legend className={own.sectionTitle}>申请材料（请逐项确认已准备）</legend>
-        <p id={`${id}-materials-hint`} className={styles.hint}>
-          网上暂不能上传材料：材料请在受理时提交或由部门共享获取。标注“部门共享”的材料无需您提供。
-        </p>
-        {item.materials.length === 0 ? (
-          <p>本事项无需提交材料。</p>
-        ) : (
-          <ul className={styles.checklist}>
-            {item.materials.map((m, i) => (
-              <li key={m.name}>
-                <label>
-                  <input
-                    id={i === 0 ? `${id}-materials` : undefined}
-                    type="checkbox"
-                    checked={ticked.includes(m.name)}
-                    onChange={(e) => {
-                      setTicked((t) => (e.target.checked ? [...t, m.name] : t.filter((n) => n !== m.name)));
-                      setMaterialsProblem(undefined);
-                    }}
-                  />
-                  <span>
-                    {m.name}
-                    <span className={styles.tag}>{m.required ? '必需' : '选交'}</span>
-                    <span className={styles.tag}>
-                      {m.form}
-                      {m.copies > 1 ? ` ${m.copies} 份` : ''}
-                    </span>
-                    {sharedByGovernment(m) && <span className={styles.tag}>部门共享</span>}
-                  </span>
-                </label>
-              </li>
-            ))}
-          </ul>
-        )}
+        <h2 className={own.sectionTitle} id={`${id}-materials`} tabIndex={-1}>
+          申请材料
+        </h2>
         {materialsProblem && (
-          <p id={`${id}-materials-err`} className={styles.error}>
+          <p id={`${id}-materials-err`} className={styles.error} role="alert" data-testid="materials-problem">
             {materialsProblem}
           </p>
         )}
-      </fieldset>
+        <MaterialSlots
+          hallId={item.hallId}
+          itemCode={item.code}
+          showMissing={tried}
+          onChange={setMaterials}
+        />
+      </section>
 
       {general && (
         <p className="status status-error" role="alert" data-testid="apply-error">
@@ -501,11 +482,18 @@ function FieldInput({
   );
 }
 
+/** Why the materials do not allow filing yet, or undefined. */
+function materialsProblemOf(m: MaterialsState): string | undefined {
+  if (m.busy) return '材料还在上传或核验，请稍等完成后再提交';
+  if (!m.draftId) return '申请材料还没有准备好，请稍候';
+  return m.missing.length > 0 ? missingMessage(m.missing) : undefined;
+}
+
 /** POST /cases with the Idempotency-Key header (authJson sends no custom headers). */
 async function file(
   hallId: string,
   key: string,
-  body: { itemCode: string; form: FormValue },
+  body: { itemCode: string; form: FormValue; draftId?: string },
 ): Promise<FiledCase> {
   const token = await accessToken();
   if (!token) throw new ApiError(401, '登录已过期，请重新登录');

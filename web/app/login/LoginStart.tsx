@@ -8,8 +8,11 @@ export function LoginStart() {
   const [error, setError] = useState<string>();
   const go = () => {
     setError(undefined);
-    const returnTo = new URLSearchParams(window.location.search).get('return') ?? undefined;
-    startLogin(returnTo).catch(() => setError('统一身份认证服务暂时无法访问，请稍后重试'));
+    const params = new URLSearchParams(window.location.search);
+    // handBack: the small window of signInAgain (web/lib/auth.ts), which hands the session back.
+    startLogin(params.get('return') ?? undefined, params.get('handBack') ?? undefined).catch(() =>
+      setError('统一身份认证服务暂时无法访问，请稍后重试'),
+    );
   };
   useEffect(go, []);
   return (

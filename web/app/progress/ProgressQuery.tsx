@@ -4,20 +4,57 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import styles from '../../components/Case.module.css';
-import { CaseDeadlines, CaseResult, CaseSteps, CaseTimeline } from '../../components/CaseParts.tsx';
+import {
+  CaseDeadlines,
+  CaseRating,
+  CaseResult,
+  CaseSteps,
+  CaseTimeline,
+} from '../../components/CaseParts.tsx';
 import { useHalls } from '../../components/HallContext.tsx';
-import { getJson, query } from '../../lib/api.ts';
-import { CASE_NO, hallOfCase, normaliseCaseNo, type ProgressView, QUERY_CODE } from '../../lib/cases.ts';
+import { ApiError, getJson, query } from '../../lib/api.ts';
+import {
+  CASE_NO,
+  findProof,
+  hallOfCase,
+  isQueryCode,
+  normaliseCaseNo,
+  normaliseQueryCode,
+  type ProgressView,
+  QUERY_CODE_HINT,
+  QUERY_CODE_PROBLEM,
+} from '../../lib/cases.ts';
 import { routes } from '../../lib/routes.ts';
 
 type Answer =
   | { status: 'idle' }
   | { status: 'loading' }
+  /** The server asked for a proof of work (many wrong codes for this number lately). */
+  | { status: 'proving' }
   | { status: 'error'; message: string }
   | { status: 'ready'; view: ProgressView };
 
 /** The same words as the API for an unknown number or a wrong code: neither is told apart. */
 const NOT_FOUND = '办件编号或查询码不正确';
+
+/**
+ * The proof of work a 428 asks for (#domain/proof.ts), found in rounds so the page stays
+ * responsive; a second of a phone's time at most.
+ */
+async function prove(caseNo: string, code: string, challenge: string, bits: number): Promise<string> {
+  const round = 20_000;
+  for (let from = 0; ; from += round) {
+    const nonce = findProof({ caseNo, code, challenge }, bits, from, round);
+    if (nonce) return `${challenge}.${nonce}`;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+const challengeOf = (err: unknown) => {
+  const d = err instanceof ApiError && err.code === 'PROOF_REQUIRED' ? err.details : undefined;
+  const { challenge, bits } = (d ?? {}) as { challenge?: unknown; bits?: unknown };
+  return typeof challenge === 'string' && typeof bits === 'number' ? { challenge, bits } : undefined;
+};
 
 /**
  * 办件进度查询: number + query code (from the SMS or the receipt). `?no=&code=` in the URL (the SMS
@@ -37,10 +74,10 @@ export function ProgressQuery() {
 
   async function run(rawNo: string, rawCode: string, focus: boolean) {
     const no = normaliseCaseNo(rawNo);
-    const c = rawCode.replace(/\s/g, '');
+    const c = normaliseQueryCode(rawCode);
     const problems: typeof errors = {};
     if (!CASE_NO.test(no)) problems.caseNo = '办件编号格式应为 341602-20260302-000001（20 位数字）';
-    if (!QUERY_CODE.test(c)) problems.code = '查询码是 6 位数字';
+    if (!isQueryCode(c)) problems.code = QUERY_CODE_PROBLEM;
     setErrors(problems);
     if (problems.caseNo || problems.code) {
       document.getElementById(problems.caseNo ? noId : codeId)?.focus();
@@ -55,9 +92,21 @@ export function ProgressQuery() {
     }
     setAnswer({ status: 'loading' });
     try {
-      const view = await getJson<ProgressView>(
-        `/api/halls/${hall.id}/progress${query({ caseNo: no, code: c })}`,
-      );
+      const ask = (proof?: string) =>
+        getJson<ProgressView>(`/api/halls/${hall.id}/progress${query({ caseNo: no, code: c, proof })}`);
+      let view: ProgressView | undefined;
+      let proof: string | undefined;
+      // A 428 asks for a proof of work; the challenge may move on meanwhile, so ask again at most twice.
+      for (let attempt = 0; !view; attempt++) {
+        try {
+          view = await ask(proof);
+        } catch (err) {
+          const asked = challengeOf(err);
+          if (!asked || attempt === 2) throw err;
+          setAnswer({ status: 'proving' });
+          proof = await prove(no, c, asked.challenge, asked.bits);
+        }
+      }
       setAnswer({ status: 'ready', view });
       if (focus) requestAnimationFrame(() => result.current?.focus());
     } catch (err) {
@@ -113,14 +162,15 @@ export function ProgressQuery() {
             id={codeId}
             value={code}
             onChange={(e) => setCode(e.target.value)}
-            inputMode="numeric"
             autoComplete="off"
-            maxLength={8}
+            autoCapitalize="characters"
+            spellCheck={false}
+            maxLength={16}
             aria-invalid={errors.code ? true : undefined}
             aria-describedby={`${codeId}-hint${errors.code ? ` ${codeId}-err` : ''}`}
           />
           <p id={`${codeId}-hint`} className={styles.hint}>
-            6 位数字
+            {QUERY_CODE_HINT}
           </p>
           {errors.code && (
             <p id={`${codeId}-err`} className={styles.error} role="alert">
@@ -132,9 +182,9 @@ export function ProgressQuery() {
           <button
             type="submit"
             className="button"
-            disabled={answer.status === 'loading' || halls.status !== 'ready'}
+            disabled={answer.status === 'loading' || answer.status === 'proving' || halls.status !== 'ready'}
           >
-            {answer.status === 'loading' ? '正在查询…' : '查询'}
+            {answer.status === 'loading' || answer.status === 'proving' ? '正在查询…' : '查询'}
           </button>
         </div>
       </form>
@@ -142,6 +192,11 @@ export function ProgressQuery() {
       {answer.status === 'loading' && (
         <p className="status" role="status">
           正在查询…
+        </p>
+      )}
+      {answer.status === 'proving' && (
+        <p className="status" role="status" data-testid="progress-proving">
+          该办件近期查询失败次数较多，正在进行安全验证，请稍候…
         </p>
       )}
       {answer.status === 'error' && (
@@ -184,6 +239,16 @@ function Answer({ view }: { view: ProgressView }) {
         </dl>
       </section>
       <CaseResult view={view} />
+      <CaseRating
+        view={view}
+        invite={
+          <p>
+            <Link className="button" href={routes.staffCase(view.caseNo)}>
+              登录后评价
+            </Link>
+          </p>
+        }
+      />
       <div className={styles.layout}>
         <section className={`panel ${styles.section}`} aria-labelledby="progress-events">
           <h2 id="progress-events">办理过程</h2>

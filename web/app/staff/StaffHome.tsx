@@ -95,7 +95,7 @@ function useQueue(path: string | null) {
 }
 
 /** Open before urged before replied: what still needs someone comes first. */
-const ALERT_ORDER: Record<AlertView['status'], number> = { urged: 0, open: 1, replied: 2 };
+const ALERT_ORDER: Record<AlertView['status'], number> = { urged: 0, open: 1, replied: 2, resolved: 3 };
 
 function Workbench({ session }: { session: Session }) {
   const { claims } = session;

@@ -11,17 +11,30 @@ import { destinationAfterLogin } from './destination.ts';
  */
 export function Callback() {
   const [error, setError] = useState<string>();
+  const [handedBack, setHandedBack] = useState(false);
   const done = useRef(false);
   useEffect(() => {
     // Strict mode runs effects twice; a code can be exchanged once.
     if (done.current) return;
     done.current = true;
     completeLogin(new URL(window.location.href))
-      .then(({ returnTo, claims }) => {
+      .then(({ returnTo, claims, handedBack }) => {
+        if (handedBack) {
+          // The small window of 重新登录: the page that opened it goes on with the new session.
+          setHandedBack(true);
+          window.close();
+          return;
+        }
         window.location.replace(destinationAfterLogin(returnTo, claims.roles ?? [], landingFor));
       })
       .catch((err: Error) => setError(err.message || '登录未完成，请重新登录'));
   }, []);
+  if (handedBack)
+    return (
+      <p role="status" data-testid="handed-back">
+        已重新登录。请关闭本窗口，回到原页面继续办理（已填写的内容仍在）。
+      </p>
+    );
   if (!error) return <p role="status">正在完成登录……</p>;
   return (
     <div className="panel">

@@ -8,7 +8,14 @@ import styles from '../../../components/Case.module.css';
 import { CaseActions } from '../../../components/CaseActions.tsx';
 import { useAuthApi, useDeptNames } from '../../../components/CaseData.ts';
 import { CaseGate } from '../../../components/CaseGate.tsx';
-import { CaseDeadlines, CaseResult, CaseSteps, CaseTimeline } from '../../../components/CaseParts.tsx';
+import { CaseMaterials } from '../../../components/CaseMaterials.tsx';
+import {
+  CaseDeadlines,
+  CaseRating,
+  CaseResult,
+  CaseSteps,
+  CaseTimeline,
+} from '../../../components/CaseParts.tsx';
 import { useHalls } from '../../../components/HallContext.tsx';
 import { SITE_NAME } from '../../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../../components/Status.tsx';
@@ -169,6 +176,7 @@ function CaseView({ caseNo, session }: { caseNo: string; session: Session }) {
       <div className={styles.layout}>
         <div>
           <CaseResult view={d} />
+          <CaseRating view={d} />
           <section className={`panel ${styles.section}`} aria-labelledby="case-applicant">
             <h2 id="case-applicant">申请人与申请表</h2>
             <dl className={styles.form} data-testid="case-form">
@@ -194,6 +202,7 @@ function CaseView({ caseNo, session }: { caseNo: string; session: Session }) {
               <p className={styles.hint}>申请人未填写申请表内容。</p>
             )}
           </section>
+          <CaseMaterials hallId={hall.id} caseNo={d.caseNo} />
           <section className={`panel ${styles.section}`} aria-labelledby="case-timeline">
             <h2 id="case-timeline">办理过程</h2>
             <CaseTimeline events={d.events} />

@@ -1,0 +1,82 @@
+/**
+ * A session revoked while a page is open (web/lib/auth.ts): an agent has typed a person's name, ID
+ * number and authorisation number when their sessions are ended elsewhere (退出所有设备). Sending is
+ * refused (the token is revoked, the refresh too); the page keeps what was typed and says 登录已失效;
+ * 重新登录 signs in in a small window that hands the new session back; sending again works.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { population } from '#infra/seed/registries.ts';
+import { call, eventually, login } from '../support/client.ts';
+import { launchBrowser, openPage, portalUrl, screenshot, type TestBrowser } from './browser.ts';
+import { signIn } from './session.ts';
+
+const AGENT = 'daiban-xuege';
+const person = population.find((p) => p.name === '张三')!;
+let tb: TestBrowser;
+
+beforeAll(async () => {
+  tb = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await tb?.close();
+});
+
+describe('a session ended elsewhere while typing', () => {
+  it('keeps what was typed, signs in again in a small window, and sends it then', async () => {
+    const { page, errors } = await openPage(tb.browser, portalUrl('/agent/'));
+    const failed = new Set<string>();
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.add(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+    await signIn(page, page.getByRole('link', { name: '登录' }).last(), AGENT);
+    if (!page.url().includes('/agent/')) await page.goto(portalUrl('/agent/'), { waitUntil: 'networkidle' });
+    const typed: [string, string][] = [
+      ['被代办人姓名', person.name],
+      ['被代办人身份证号码', person.idNumber],
+      ['授权委托书编号', 'SQWT-E2E-REVOKED'],
+    ];
+    for (const [label, value] of typed) await page.getByLabel(label).fill(value);
+
+    // Another device: 退出所有设备. This tab's token and its refresh token end.
+    const elsewhere = await login(AGENT);
+    expect((await call('DELETE', '/api/account/sessions', { token: elsewhere })).status).toBe(200);
+    // Within the few seconds a Lambda trusts what it read, the old token still works: wait them out.
+    const tabToken = await page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('bozhou.auth')!).accessToken,
+    );
+    await eventually(async () => {
+      const r = await call('GET', '/api/agent/mandates', { token: tabToken });
+      return r.status === 401 ? r : undefined;
+    }, 'the tab’s token refused');
+
+    const send = page.getByRole('button', { name: '发送验证码到本人手机' });
+    await send.click();
+    const ended = page.getByTestId('session-ended');
+    await ended.waitFor({ timeout: 20_000 });
+    await page.getByRole('alert').filter({ hasText: '本页已填写的内容会保留' }).waitFor();
+    for (const [label, value] of typed) expect(await page.getByLabel(label).inputValue()).toBe(value);
+    await screenshot(page, 'session-ended-phone');
+
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      ended.getByRole('button', { name: '重新登录' }).click(),
+    ]);
+    await popup.waitForURL(/\/oidc\/interaction\//, { timeout: 15_000 });
+    await popup.getByLabel('手机号码或用户名').fill(AGENT);
+    await popup.getByLabel('密码').fill('Demo@2026');
+    await Promise.all([
+      popup.waitForEvent('close', { timeout: 15_000 }),
+      popup.getByRole('button', { name: '登录' }).click(),
+    ]);
+
+    // Back in the tab: signed in, the same page and text; sending works now.
+    await page.getByTestId('signed-in').waitFor();
+    for (const [label, value] of typed) expect(await page.getByLabel(label).inputValue()).toBe(value);
+    await send.click();
+    await page.getByText(/验证码已发送到本人手机 138\*\*\*\*0001/).waitFor({ timeout: 15_000 });
+    // Refused were the request (401) and the refresh (400 invalid_grant), nothing else; no page error.
+    expect([...failed].sort()).toEqual(['400 /oidc/token', '401 /api/agent/mandates']);
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 90_000);
+});
