@@ -18,7 +18,7 @@ import { MaterialSlots, type MaterialsState } from '../../components/MaterialSlo
 import { SITE_NAME } from '../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../components/Status.tsx';
 import { ApiError } from '../../lib/api.ts';
-import { accessToken, authJson, type Session } from '../../lib/auth.ts';
+import { authFetch, authJson, type Session } from '../../lib/auth.ts';
 import { type FiledCase, formatQueryCode, newIdempotencyKey } from '../../lib/cases.ts';
 import { canApplyOnline, searchHref } from '../../lib/catalogue.ts';
 import { formatPromised } from '../../lib/format.ts';
@@ -495,22 +495,18 @@ async function file(
   key: string,
   body: { itemCode: string; form: FormValue; draftId?: string },
 ): Promise<FiledCase> {
-  const token = await accessToken();
-  if (!token) throw new ApiError(401, '登录已过期，请重新登录');
   let res: Response;
   try {
-    res = await fetch(`/api/halls/${hallId}/cases`, {
+    // authFetch refreshes an expired or revoked token and tries again; the key makes that safe.
+    res = await authFetch(`/api/halls/${hallId}/cases`, {
       method: 'POST',
-      headers: {
-        accept: 'application/json',
-        'content-type': 'application/json',
-        authorization: `Bearer ${token}`,
-        'idempotency-key': key,
-      },
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': key },
       body: JSON.stringify(body),
     });
-  } catch {
-    throw new ApiError(0, '网络连接失败，请检查网络后重试（重试不会重复提交）');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 0)
+      throw new ApiError(0, '网络连接失败，请检查网络后重试（重试不会重复提交）');
+    throw err;
   }
   const json = (await res.json().catch(() => undefined)) as
     | (FiledCase & { error?: { code?: string; message?: string; details?: unknown } })
