@@ -8,7 +8,6 @@ import {
   BatchGetCommand,
   GetCommand,
   QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -25,7 +24,7 @@ import {
 } from '#domain/process.ts';
 import type { AlertView } from '#domain/views.ts';
 import type { CaseStatus } from '#domain/vocabulary.ts';
-import { dynamo, env } from '#lib/aws.ts';
+import { dynamo, env, queryAll } from '#lib/aws.ts';
 import { decodeCursor, encodeCursor } from '#lib/cursor.ts';
 import type { CaseEvent } from './model.ts';
 import { BusyError, type CaseStore, ConflictError } from './ports.ts';
@@ -234,17 +233,6 @@ export async function getCase(caseNo: string): Promise<CaseRecord | undefined> {
     new GetCommand({ TableName: table(), Key: caseKey(caseNo), ConsistentRead: true }),
   );
   return out.Item ? strip<CaseRecord>(out.Item) : undefined;
-}
-
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 const caseItems = (caseNo: string, prefix: string) =>

@@ -9,7 +9,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -24,7 +23,7 @@ import type {
   UploadView,
 } from '#domain/materials.ts';
 import { beijingIso } from '#domain/time.ts';
-import { dynamo, env } from '#lib/aws.ts';
+import { dynamo, env, queryAll } from '#lib/aws.ts';
 
 const table = () => env('MATERIALS_TABLE');
 
@@ -117,17 +116,6 @@ const reasons = (err: unknown) =>
   err instanceof TransactionCanceledException
     ? (err.CancellationReasons ?? []).map((r) => r.Code)
     : undefined;
-
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 export async function getDraft(draftId: string): Promise<DraftRecord | undefined> {
   const out = await dynamo.send(
