@@ -79,4 +79,21 @@ describe('a session ended elsewhere while typing', () => {
     expect([...failed].sort()).toEqual(['400 /oidc/token', '401 /api/agent/mandates']);
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   }, 90_000);
+
+  it('退出所有设备 in 我的账户 ends this tab and the other devices', async () => {
+    const other = await login('lisi');
+    const { page, errors } = await openPage(tb.browser, portalUrl('/account/'));
+    await signIn(page, page.getByRole('link', { name: '登录' }).last(), 'lisi');
+    if (!page.url().includes('/account/'))
+      await page.goto(portalUrl('/account/'), { waitUntil: 'networkidle' });
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: '退出所有设备' }).click();
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 15_000 });
+    await page.getByRole('link', { name: '登录' }).first().waitFor();
+    await eventually(async () => {
+      const r = await call('GET', '/api/account', { token: other });
+      return r.status === 401 ? r : undefined;
+    }, 'the other device’s token refused');
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 60_000);
 });

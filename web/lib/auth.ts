@@ -322,6 +322,15 @@ export function keepFresh(): () => void {
   return () => clearInterval(timer);
 }
 
+/**
+ * After 退出所有设备 the server has already ended every session, the provider's included: forget
+ * this tab's and go home, without the provider's 确定退出 page (whose 暂不退出 would mislead).
+ */
+export function forgetSession(): void {
+  save(undefined);
+  window.location.assign('/');
+}
+
 /** Signs out here and at the provider (end_session), back to the home page. */
 export async function logout(): Promise<void> {
   const session = getSession();

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { useHalls } from '../../components/HallContext.tsx';
-import { authJson, refreshSession, useSession } from '../../lib/auth.ts';
+import { authJson, forgetSession, refreshSession, useSession } from '../../lib/auth.ts';
 import styles from '../register/forms.module.css';
 import { MyCases } from './MyCases.tsx';
 
@@ -36,6 +36,7 @@ export function AccountHome() {
   const [me, setMe] = useState<Me>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [signOutError, setSignOutError] = useState<string>();
 
   const load = useCallback(async () => {
     try {
@@ -61,6 +62,17 @@ export function AccountHome() {
       setError((err as Error).message);
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function signOutEverywhere() {
+    if (!window.confirm('确定退出所有设备上的登录吗？本机也将退出，需要重新登录。')) return;
+    setSignOutError(undefined);
+    try {
+      await authJson('/api/account/sessions', { method: 'DELETE' });
+      forgetSession();
+    } catch (err) {
+      setSignOutError((err as Error).message);
     }
   }
 
@@ -157,8 +169,9 @@ export function AccountHome() {
         <section className="panel" aria-labelledby="acct-security">
           <h2 id="acct-security">账户安全</h2>
           <p>
-            修改密码需要向手机 {a.phone} 发送短信验证码；修改后其他设备上的登录将在 10
-            分钟内失效。如发现本人身份被他人冒名注册，可用“身份找回”取回账户（验证码发送到人口信息库登记的手机）。
+            修改密码需要向手机 {a.phone}{' '}
+            发送短信验证码；修改后其他设备上的登录立即失效。如发现本人身份被他人冒名注册，可用“身份找回”取回账户（验证码发送到人口信息库登记的手机）。
+            手机丢失或在别人的电脑上登录过，可以“退出所有设备”（本机也会退出）。
           </p>
           <p className={styles.actions}>
             <Link href="/account/reset/" className="button button-secondary">
@@ -167,7 +180,15 @@ export function AccountHome() {
             <Link href="/account/reset/?mode=reclaim" className="button button-secondary">
               身份找回
             </Link>
+            <button type="button" className="button button-secondary" onClick={signOutEverywhere}>
+              退出所有设备
+            </button>
           </p>
+          {signOutError && (
+            <p className="status status-error" role="alert">
+              {signOutError}
+            </p>
+          )}
         </section>
       )}
 
