@@ -657,4 +657,6 @@ export type EnvName =
   | `${Names<'topics'>}_TOPIC_ARN`
   | `${Names<'stateMachines'>}_STATE_MACHINE_ARN`
   | 'HALL_ID'
-  | 'HALL_CODE';
+  | 'HALL_CODE'
+  /** The key paging cursors are signed with (functions/lib/cursor.ts), the same for every function. */
+  | 'CURSOR_KEY';

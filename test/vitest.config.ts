@@ -15,7 +15,7 @@ export default defineConfig({
           root,
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 60_000,
-          env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT', CURSOR_KEY: 'unit-test-cursor-key' },
         },
       },
       {

@@ -5,7 +5,8 @@
  * provider and the dev routes are this app's. `npm start` runs it with data under `.data/`; the test
  * suite runs it once per run, in memory.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -117,18 +118,19 @@ interface Stack extends LocalStack {
   apiPrefix: string;
 }
 
-function stacks(): Stack[] {
+function stacks(cursorKey: string): Stack[] {
+  // CURSOR_KEY: one key for every function, as the CDK stacks pass the platform's (cursor.ts).
   const platform: Stack = {
     scope: 'platform',
     resources: platformResources,
     apiPrefix: '/api',
-    environment: {},
+    environment: { CURSOR_KEY: cursorKey },
   };
   const hallStacks = halls.map((hall) => ({
     scope: hallScope(hall.id),
     resources: hallResources,
     apiPrefix: hallResources.apiPrefix.replace('{hallId}', hall.id),
-    environment: { HALL_ID: hall.id, HALL_CODE: hall.code },
+    environment: { HALL_ID: hall.id, HALL_CODE: hall.code, CURSOR_KEY: cursorKey },
   }));
   return [platform, ...hallStacks];
 }
@@ -173,13 +175,24 @@ function edgeHeaders(siteDir: string, materialsOrigin: string): (pathname: strin
   };
 }
 
+/**
+ * The key paging cursors are signed with (functions/lib/cursor.ts): kept in `.data/` so a restart
+ * keeps people's "加载更多" working; an in-memory cloud makes one for its lifetime.
+ */
+function cursorKey(file: string | undefined): string {
+  if (file && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('hex');
+  if (file) writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
 export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir && opts.reset) rmSync(dataDir, { recursive: true, force: true });
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const at = (name: string) => (dataDir ? join(dataDir, name) : undefined);
-  const all = stacks();
+  const all = stacks(cursorKey(at('cursor.key')));
   const stopping: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stopping.reverse())

@@ -18,6 +18,8 @@ export interface HallStackProps extends StackProps {
   portalOrigins: string[];
   /** The platform's origin secret (CloudFront's `x-origin-verify`), checked by the API functions. */
   originSecret: ISecret;
+  /** The platform's cursor key (`CURSOR_KEY`), so cursors are signed alike everywhere. */
+  cursorKey: ISecret;
 }
 
 export const hallStackId = (hallId: string) => `HallStack-${hallId}`;
@@ -38,7 +40,11 @@ export class HallStack extends Stack {
       auth: props.auth,
       portalOrigins: props.portalOrigins,
       originSecret: props.originSecret,
-      environment: { HALL_ID: props.hall.id, HALL_CODE: props.hall.code },
+      environment: {
+        HALL_ID: props.hall.id,
+        HALL_CODE: props.hall.code,
+        CURSOR_KEY: props.cursorKey.secretValue.unsafeUnwrap(),
+      },
       platformTables: props.platformTables,
     });
   }

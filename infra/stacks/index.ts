@@ -151,6 +151,7 @@ export function buildApp(app: App, config: AppConfig): Stacks {
       auth: platform.auth,
       portalOrigins,
       originSecret: platform.originSecret,
+      cursorKey: platform.cursorKey,
     });
   }
   // CLOUDFRONT-scope web ACLs exist only in us-east-1: a stack of its own there, whose ACL's ARN

@@ -69,6 +69,12 @@ export class PlatformStack extends Stack {
    * shell history; templates hold only a dynamic reference to it. Rotation: infra/README.md.
    */
   readonly originSecret: Secret;
+  /**
+   * The key paging cursors are signed with (functions/lib/cursor.ts), one for the deployment so a
+   * cursor from one Lambda instance is good at any other; functions get it as `CURSOR_KEY` through
+   * a dynamic reference, resolved at deploy time.
+   */
+  readonly cursorKey: Secret;
   /** Origins the portal's browser code talks to for sign-in (issuer discovery, token endpoint): CSP connect-src. */
   readonly authOrigins: string[];
 
@@ -85,6 +91,18 @@ export class PlatformStack extends Stack {
       'AwsSolutions-SMG4',
       'Rotated by procedure, not by a rotation function: put a new value, wait for the functions to read it ' +
         '(they accept the previous value meanwhile), then redeploy Portal pinned to the new version (infra/README.md).',
+    );
+
+    this.cursorKey = new Secret(this, 'CursorKey', {
+      description: 'HMAC key of paging cursors (CURSOR_KEY of every function)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(
+      this.cursorKey,
+      'AwsSolutions-SMG4',
+      'Rotating it only ends the paging cursors people hold (they start again from the first page); it is a ' +
+        'put plus a deploy that changes the functions, no rotation function needed (infra/README.md).',
     );
 
     if (props.oidc) {
@@ -188,6 +206,7 @@ export class PlatformStack extends Stack {
       auth: this.auth,
       portalOrigins: props.portalOrigins,
       originSecret: this.originSecret,
+      environment: { CURSOR_KEY: this.cursorKey.secretValue.unsafeUnwrap() },
     });
 
     if (this.userPool) {

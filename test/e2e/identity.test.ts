@@ -62,7 +62,7 @@ describe('register, sign in, 我的办件', () => {
     expect(await page.getByText(me.idNumber).count()).toBe(1);
     await screenshot(page, 'identity-account-phone');
 
-    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByRole('button', { name: '退出', exact: true }).click();
     await page.getByRole('button', { name: '确定退出' }).click();
     await page.waitForURL((u) => u.pathname === '/', { timeout: 10_000 });
     await page.getByRole('link', { name: '登录' }).first().waitFor();

@@ -189,7 +189,7 @@ describe('HallStack-qiaocheng functions', () => {
           envVarFor('stateMachine', s),
         ),
       ].sort();
-      const base = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'HALL_ID', 'HALL_CODE'];
+      const base = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'HALL_ID', 'HALL_CODE', 'CURSOR_KEY'];
       const actual = Object.keys(fn.Properties.Environment.Variables).filter(
         (k) => !base.includes(k) && !BEHIND_CLOUDFRONT_ONLY.test(k),
       );

@@ -19,10 +19,10 @@ const stacks: Record<'hall' | 'platform', { local: LocalStack; template?: Templa
     local: {
       scope: hallScope(hall.id),
       resources: hallResources,
-      environment: { HALL_ID: hall.id, HALL_CODE: hall.code },
+      environment: { HALL_ID: hall.id, HALL_CODE: hall.code, CURSOR_KEY: 'k' },
     },
   },
-  platform: { local: { scope: 'platform', resources: platformResources, environment: {} } },
+  platform: { local: { scope: 'platform', resources: platformResources, environment: { CURSOR_KEY: 'k' } } },
 };
 
 beforeAll(() => {

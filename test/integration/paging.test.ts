@@ -207,11 +207,15 @@ describe('cursors are checked', () => {
 
   it('a forged or edited cursor is 400 BAD_CURSOR, never a DynamoDB error', async () => {
     const mine = await call('GET', api('/cases?limit=5'), { token: applicant });
-    const key = JSON.parse(Buffer.from(mine.body.cursor, 'base64url').toString());
+    // A cursor is base64url of the last key followed by its 22-character signature (lib/cursor.ts).
+    const keyOf = (cursor: string) => JSON.parse(Buffer.from(cursor.slice(0, -22), 'base64url').toString());
+    const key = keyOf(mine.body.cursor);
     const queue = await call('GET', api(`/tasks?limit=5&post=${encodeURIComponent(post)}`), { token: staff });
-    const qkey = JSON.parse(Buffer.from(queue.body.cursor, 'base64url').toString());
+    const qkey = keyOf(queue.body.cursor);
     const forged: [string, string, string][] = [
       ['cases', 'not-a-cursor', applicant],
+      // The very key it was given, re-encoded without the signature.
+      ['cases', b64(key), applicant],
       ['cases', b64({ ...key, gsi1pk: 'APPLICANT#demo-zhangsan' }), applicant],
       ['cases', b64({ ...key, sk: { S: 'x' } }), applicant],
       ['cases', b64({ ...key, extra: '1' }), applicant],
