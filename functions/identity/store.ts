@@ -125,6 +125,22 @@ export interface MandateRecord extends Mandate {
   requestId: string;
 }
 
+/** A unique key (phone, login name) taken for an account: only while nobody holds it. */
+const claim = (table: string, key: Record<string, string>, sub: string) => ({
+  Put: { TableName: table, Item: { ...key, sub }, ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+/** A unique key given up by the account holding it (and only by it). */
+const release = (table: string, key: Record<string, string>, sub: string) => ({
+  Delete: {
+    TableName: table,
+    Key: key,
+    ConditionExpression: '#sub = :sub',
+    ExpressionAttributeNames: { '#sub': 'sub' },
+    ExpressionAttributeValues: { ':sub': sub },
+  },
+});
+
 export class AccountStore {
   private readonly limiter: SlidingLimiter;
 
@@ -286,13 +302,7 @@ export class AccountStore {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...phoneKey(phone), sub: account.sub },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            claim(this.table, phoneKey(phone), account.sub),
             {
               Update: {
                 TableName: this.table,
@@ -569,41 +579,13 @@ export class AccountStore {
     const moving = account.phone !== change.phone;
     const username = moving && account.username === account.phone ? change.phone : account.username;
     if (moving) {
-      if (account.phone)
-        items.push({
-          Delete: {
-            TableName: this.table,
-            Key: phoneKey(account.phone),
-            ConditionExpression: '#sub = :sub',
-            ExpressionAttributeNames: { '#sub': 'sub' },
-            ExpressionAttributeValues: { ':sub': account.sub },
-          },
-        });
-      items.push({
-        Put: {
-          TableName: this.table,
-          Item: { ...phoneKey(change.phone), sub: account.sub },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-      if (username !== account.username) {
-        items.push({
-          Delete: {
-            TableName: this.table,
-            Key: loginKey(account.username),
-            ConditionExpression: '#sub = :sub',
-            ExpressionAttributeNames: { '#sub': 'sub' },
-            ExpressionAttributeValues: { ':sub': account.sub },
-          },
-        });
-        items.push({
-          Put: {
-            TableName: this.table,
-            Item: { ...loginKey(username), sub: account.sub },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
-      }
+      if (account.phone) items.push(release(this.table, phoneKey(account.phone), account.sub));
+      items.push(claim(this.table, phoneKey(change.phone), account.sub));
+      if (username !== account.username)
+        items.push(
+          release(this.table, loginKey(account.username), account.sub),
+          claim(this.table, loginKey(username), account.sub),
+        );
     }
     items.push({
       Update: {

@@ -60,4 +60,17 @@ describe('operator calendar page', () => {
       await context.close();
     },
   );
+
+  it('an operator who signs in from the home page lands on 运营管理 (phone)', async () => {
+    const context = await newContext(tb.browser, 'phone');
+    const page = await context.newPage();
+    await page.goto(portalUrl('/'), { waitUntil: 'networkidle' });
+    await signIn(page, page.getByRole('link', { name: '登录' }).first(), 'operator');
+    expect(new URL(page.url()).pathname).toBe('/operate/');
+    await page.getByRole('heading', { name: '运营管理' }).waitFor();
+    await page.getByRole('link', { name: '工作日历' }).waitFor();
+    await page.getByRole('link', { name: '演示与调试' }).waitFor();
+    await screenshot(page, 'operate-home-phone');
+    await context.close();
+  });
 });

@@ -446,15 +446,26 @@ describe('好差评 and the rectification of a 差评', () => {
       ).status,
     ).toBe(403);
 
-    const rated = await applicantAct(caseNo, 'rate', {
+    // Over-long or oversized input is a 400, never a 5xx.
+    expect(
+      (await applicantAct(caseNo, 'rate', { rating: { level: 2, comment: '长'.repeat(501) } })).status,
+    ).toBe(400);
+    expect(
+      (await applicantAct(caseNo, 'rate', { rating: { level: 2, tags: Array(60).fill('其他') } })).status,
+    ).toBe(400);
+    // Eight tabs send at once: one rating, the rest told it is done.
+    const body = {
       rating: {
         level: 1,
         tags: ['服务态度差', '不存在的标签'],
         comment: '窗口说话很冲',
         dimensions: { overall: 1 },
       },
-    });
-    expect(rated.status).toBe(200);
+    };
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, async () => (await applicantAct(caseNo, 'rate', body)).status),
+    );
+    expect(statuses.sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
     expect((await applicantAct(caseNo, 'rate', { rating: { level: 5 } })).status).toBe(409);
     const d = await detail(caseNo);
     expect(d.rating).toMatchObject({
