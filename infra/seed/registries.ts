@@ -34,6 +34,8 @@ export const population: PopulationRecord[] = [
   { idNumber: id('34160219910101313'), name: '郭强', phone: '13912340013' },
   { idNumber: id('34160219910101414'), name: '林雪', phone: '13912340014' },
   { idNumber: id('34160219910101515'), name: '罗平', phone: '13912340015' },
+  { idNumber: id('34160219910101616'), name: '孔燕', phone: '13912340016' },
+  { idNumber: id('34160219910101717'), name: '宋涛', phone: '13912340017' },
 ];
 
 export const legalPersons: LegalPersonRecord[] = [

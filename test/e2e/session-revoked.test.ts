@@ -7,16 +7,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { population } from '#infra/seed/registries.ts';
 import { call, eventually, login } from '../support/client.ts';
+import { registerWithCode } from '../integration/identity-helpers.ts';
 import { launchBrowser, openPage, portalUrl, screenshot, type TestBrowser } from './browser.ts';
 import { signIn } from './session.ts';
 
-const AGENT = 'daiban-xuege';
-const person = population.find((p) => p.name === '张三')!;
+// Ending every session of a demo account would end the tokens other test files hold for it: this
+// file registers its own two people (an agent and an applicant) from the registry's spares.
+const PASSWORD = 'Revoked2026pass';
+const registryPerson = (name: string) => population.find((p) => p.name === name)!;
+const person = registryPerson('张三');
+const AGENT = registryPerson('孔燕').phone;
+const APPLICANT = registryPerson('宋涛').phone;
 let tb: TestBrowser;
 
 beforeAll(async () => {
+  const agent = await registerWithCode('127.0.0.41', registryPerson('孔燕'), PASSWORD);
+  expect(agent.status).toBe(201);
+  expect((await registerWithCode('127.0.0.42', registryPerson('宋涛'), PASSWORD)).status).toBe(201);
+  const change = await call('PUT', `/api/accounts/${agent.body.account.sub}/roles`, {
+    token: await login('operator'),
+    body: { roles: ['applicant', 'agent'], hall: 'qiaocheng', agentPoint: '谯城区测试代办点', village: '测试村' },
+  });
+  expect(change.status).toBe(200);
   tb = await launchBrowser();
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await tb?.close();
@@ -29,7 +43,7 @@ describe('a session ended elsewhere while typing', () => {
     page.on('response', (r) => {
       if (r.status() >= 400) failed.add(`${r.status()} ${new URL(r.url()).pathname}`);
     });
-    await signIn(page, page.getByRole('link', { name: '登录' }).last(), AGENT);
+    await signIn(page, page.getByRole('link', { name: '登录' }).last(), AGENT, PASSWORD);
     if (!page.url().includes('/agent/')) await page.goto(portalUrl('/agent/'), { waitUntil: 'networkidle' });
     const typed: [string, string][] = [
       ['被代办人姓名', person.name],
@@ -39,7 +53,7 @@ describe('a session ended elsewhere while typing', () => {
     for (const [label, value] of typed) await page.getByLabel(label).fill(value);
 
     // Another device: 退出所有设备. This tab's token and its refresh token end.
-    const elsewhere = await login(AGENT);
+    const elsewhere = await login(AGENT, PASSWORD);
     expect((await call('DELETE', '/api/account/sessions', { token: elsewhere })).status).toBe(200);
     // Within the few seconds a Lambda trusts what it read, the old token still works: wait them out.
     const tabToken = await page.evaluate(
@@ -64,7 +78,7 @@ describe('a session ended elsewhere while typing', () => {
     ]);
     await popup.waitForURL(/\/oidc\/interaction\//, { timeout: 15_000 });
     await popup.getByLabel('手机号码或用户名').fill(AGENT);
-    await popup.getByLabel('密码').fill('Demo@2026');
+    await popup.getByLabel('密码').fill(PASSWORD);
     await Promise.all([
       popup.waitForEvent('close', { timeout: 15_000 }),
       popup.getByRole('button', { name: '登录' }).click(),
@@ -81,9 +95,9 @@ describe('a session ended elsewhere while typing', () => {
   }, 90_000);
 
   it('退出所有设备 in 我的账户 ends this tab and the other devices', async () => {
-    const other = await login('lisi');
+    const other = await login(APPLICANT, PASSWORD);
     const { page, errors } = await openPage(tb.browser, portalUrl('/account/'));
-    await signIn(page, page.getByRole('link', { name: '登录' }).last(), 'lisi');
+    await signIn(page, page.getByRole('link', { name: '登录' }).last(), APPLICANT, PASSWORD);
     if (!page.url().includes('/account/'))
       await page.goto(portalUrl('/account/'), { waitUntil: 'networkidle' });
     page.once('dialog', (d) => d.accept());
