@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { population } from '#infra/seed/registries.ts';
-import { call, eventually, login } from '../support/client.ts';
 import { registerWithCode } from '../integration/identity-helpers.ts';
+import { call, eventually, login } from '../support/client.ts';
 import { launchBrowser, openPage, portalUrl, screenshot, type TestBrowser } from './browser.ts';
 import { signIn } from './session.ts';
 
@@ -26,7 +26,12 @@ beforeAll(async () => {
   expect((await registerWithCode('127.0.0.42', registryPerson('宋涛'), PASSWORD)).status).toBe(201);
   const change = await call('PUT', `/api/accounts/${agent.body.account.sub}/roles`, {
     token: await login('operator'),
-    body: { roles: ['applicant', 'agent'], hall: 'qiaocheng', agentPoint: '谯城区测试代办点', village: '测试村' },
+    body: {
+      roles: ['applicant', 'agent'],
+      hall: 'qiaocheng',
+      agentPoint: '谯城区测试代办点',
+      village: '测试村',
+    },
   });
   expect(change.status).toBe(200);
   tb = await launchBrowser();
