@@ -70,8 +70,12 @@ export interface FunctionSpec {
   memoryMb?: number;
   /** A function serving a route that needs a token reads the accounts table (at least 'revocation'). */
   tables?: Record<string, TableAccess>;
-  /** Tables of the platform stack a hall function reads by key (e.g. the catalogue when filing). */
-  platformTables?: Record<string, 'read' | 'revocation'>;
+  /**
+   * Tables of the platform stack a hall function reads by key (e.g. the catalogue when filing);
+   * 'query' also reads whole partitions of the table — only for public data (the catalogue's items
+   * and departments, for statistics).
+   */
+  platformTables?: Record<string, 'read' | 'revocation' | 'query'>;
   buckets?: Record<string, BucketAccess>;
   topics?: string[];
   /** Sends SMS straight to phone numbers (SNS Publish with PhoneNumber). */
@@ -205,6 +209,7 @@ const hall = {
       indexes: {
         byApplicant: { partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
         byQueue: { partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+        byDeadline: { partitionKey: { name: 'gsi3pk', type: 'S' }, sortKey: { name: 'gsi3sk', type: 'S' } },
       },
       stream: true,
       ttlAttribute: 'expiresAt',
@@ -217,12 +222,21 @@ const hall = {
         'CASE#<caseNo> / SMS#<eventSeq>#<to>  SMS outbox record of one event and recipient',
         '                                     (a failed one is listed under gsi2pk=SMS_FAILED until resent)',
         'CASE#<caseNo> / AGENT                the agent who filed it (for the agent’s own list)',
+        'CASE#<caseNo> / PAY#<tradeNo>        a payment provider trade (ledger), gsi2pk=LEDGER#<yyyy-mm-dd>',
         'SEQ#<yyyymmdd> / SEQ                 daily case number counter',
         'IDEM#<sub>#<key> / IDEM              idempotency record of a filing (expiresAt TTL)',
+        'CASE#<consultNo> / CONSULT           在线咨询 (ZX… numbers, never a case’s), its ALERT# and SMS# beside it like a case’s;',
+        '                                     gsi1pk=ASKER#<sub>|ASKER#PHONE#<phone>, gsi2pk=CONSULTS#<dept>#<open|answered> (functions/consult/store.ts)',
+        'CASE#<consultNo> / NOTICE#answered   the answer’s SMS to the asker (sent by caseStream)',
+        'FAQ#<itemCode> / <consultNo>         a consultation published as an FAQ of the item (edited texts, no asker)',
+        'IDEM#CONSULT#<asker>#<key> / IDEM    idempotency record of an ask (expiresAt TTL)',
+        '(the CASE item of a case whose rating is under appeal: gsi2pk=APPEALS#<pending|decided>, gsi2sk=<at>#<caseNo>)',
         'byApplicant: gsi1pk=APPLICANT#<sub>, gsi1sk=<filedAt>            “我的办件”',
         'byQueue:     gsi2pk=QUEUE#<dept>#<post>, gsi2sk=<deadline|9999>#<since>#<caseNo>  staff queue (TASK items), most urgent first',
-        '             gsi2pk=ALERTS, gsi2sk=<raisedAt>#<caseNo>#<alertId>   supervisors’ alert list',
+        '             gsi2pk=ALERTS#<status>#<severity>, gsi2sk=<raisedAt>#<caseNo>#<alertId>   alert list by status/level, newest first',
+        '             (byApplicant: gsi1pk=ALERTS#D#<dept>#<status>#<severity>, same gsi1sk: one department’s alerts)',
         '             gsi2pk=SMS_FAILED, gsi2sk=<failedAt>#<caseNo>#<key>     SMS that failed, for `npm run replay`',
+        'byDeadline:  gsi3pk=OVERDUE, gsi3sk=<deadline>#<caseNo>#<alertId>  red alerts/findings past their limit, unanswered, most late first (sparse)',
       ].join('\n'),
     },
     limits: {
@@ -238,6 +252,24 @@ const hall = {
         '                       progress-ip#<ip>[#1] failed progress queries of an address,',
         '                       progress-case#<caseNo> failed progress queries of a case number,',
         '                       upload#<sub> upload tickets an account asked for (functions/materials)',
+      ].join('\n'),
+    },
+    stats: {
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: {},
+      // Not streamed: a counter write must not wake the cases stream's consumers.
+      stream: false,
+      ttlAttribute: 'expiresAt',
+      doc: [
+        'Statistics of one hall, counted from the cases stream (functions/stats); never a scan of cases.',
+        'M#<yyyy-mm> / H | D#<dept> | I#<dept>#<item>  month counters: hall, department, item',
+        'HALL / M#<yyyy-mm>                   the hall month counters again (the trend in one query)',
+        'DAY#<yyyy-mm> / <dd>#<dept>#<item>   day counters of an item',
+        'OPEN / D#<dept>                      cases in handling now (filed, not yet 办结/closed)',
+        'MARK#<caseNo> / V#<version>          this version of the case is counted (expiresAt TTL): replays count nothing',
+        'PUB#<yyyy-mm> / <filedAt>#<caseNo>   办件公示 row (masked), latest version (v) wins',
+        'RECT#<yyyy-mm> / <fixedAt>#<caseNo>  a rectified 差评, published masked',
       ].join('\n'),
     },
     materials: {
@@ -283,7 +315,7 @@ const hall = {
     timer: {
       file: 'supervision-timer.asl.json',
       functions: { TimerFiredFunctionArn: 'timerFired' },
-      doc: 'One execution per deadline instant (yellow, red, deemed acceptance); stale timers do nothing',
+      doc: 'One execution per deadline instant (yellow, red, deemed acceptance, a 督办’s reply); stale timers do nothing',
     },
   },
   functions: {
@@ -298,8 +330,10 @@ const hall = {
     },
     materialDrafts: {
       entry: 'functions/materials/drafts.ts',
-      description: '申请材料: a draft’s slots and files; a presigned POST for one slot, within limits',
-      tables: { materials: 'write', limits: 'write' },
+      description:
+        '申请材料: a draft’s slots and files; a presigned POST for one slot, within limits (also 补交 into a case)',
+      // The case is read for a 补交 upload (its phase and the slots its 补交告知 names).
+      tables: { materials: 'write', limits: 'write', cases: 'read' },
       // Agents' mandates are read from the accounts table (so is the token check).
       platformTables: { catalogue: 'read', accounts: 'read' },
       // Presigned POSTs are signed with this function's credentials: S3 allows what it may do.
@@ -309,7 +343,7 @@ const hall = {
       entry: 'functions/materials/verify.ts',
       description:
         'S3 object created: check an upload (real type, structure, size, pages, scripts), strip location, accept or reject',
-      tables: { materials: 'write' },
+      tables: { materials: 'write', cases: 'read' },
       buckets: {
         materials: [
           's3:GetObject',
@@ -322,6 +356,23 @@ const hall = {
       timeoutSeconds: 30,
       memoryMb: 1024,
     },
+    licenceIssue: {
+      entry: 'functions/licences/issue.ts',
+      description:
+        'Cases stream: an e-licence at 办结 准予 (signed fields, PDF with QR code, the holder’s library)',
+      tables: { cases: 'read', materials: 'write' },
+      // The item's type (which results are licences) and the holder's ID number.
+      platformTables: { catalogue: 'read', accounts: 'read' },
+      buckets: { materials: ['s3:PutObject'] },
+    },
+    licences: {
+      entry: 'functions/licences/http.ts',
+      description:
+        'E-licences: the holder’s library and download, public verification, 注销 by the issuing department',
+      tables: { materials: 'write' },
+      platformTables: { accounts: 'revocation' },
+      buckets: { materials: 'read' },
+    },
     caseMaterials: {
       entry: 'functions/materials/case.ts',
       description: 'A case’s materials by slot; staff open a file (short presigned GET), every open logged',
@@ -332,7 +383,7 @@ const hall = {
     caseAction: {
       entry: 'functions/cases/action.ts',
       description: 'Staff decisions and the applicant’s own acts on a case',
-      tables: { cases: 'write' },
+      tables: { cases: 'write', materials: 'read' },
       platformTables: { accounts: 'revocation', calendar: 'read' },
       answers: ['lifecycle'],
       // A 差评 starts the rectification's own execution.
@@ -369,14 +420,33 @@ const hall = {
     },
     listAlerts: {
       entry: 'functions/supervision/alerts.ts',
-      description: 'E-supervision alerts of the hall',
+      description: 'E-supervision alerts of the hall, filtered and paged, or the overdue list',
+      tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation', calendar: 'read' },
+    },
+    alertSummary: {
+      entry: 'functions/supervision/summary.ts',
+      description: 'Supervisor dashboard figures: today’s alerts by level, open 督办, overdue count',
       tables: { cases: 'read' },
       platformTables: { accounts: 'revocation' },
     },
     respondAlert: {
       entry: 'functions/supervision/respond.ts',
-      description: '督办 an alert, or the department’s reply',
+      description: '督办 an alert (with a reply deadline), or the department’s reply',
       tables: { cases: 'write' },
+      platformTables: { accounts: 'revocation', calendar: 'read' },
+    },
+    consultations: {
+      entry: 'functions/consult/handler.ts',
+      description: '在线咨询: ask (signed in, or with a phone proof), the department answers, rating, FAQ',
+      // limits: the per-address and per-asker ask counters.
+      tables: { cases: 'write', limits: 'write' },
+      platformTables: { catalogue: 'read', accounts: 'revocation', calendar: 'read' },
+    },
+    ratingAppeals: {
+      entry: 'functions/supervision/appeals.ts',
+      description: '评价申诉 of the hall (pending or decided), for supervisors and the department',
+      tables: { cases: 'read' },
       platformTables: { accounts: 'revocation' },
     },
     advance: {
@@ -412,6 +482,62 @@ const hall = {
       topics: ['alerts'],
       starts: ['timer'],
     },
+    statsStream: {
+      entry: 'functions/stats/stream.ts',
+      description: 'Cases stream: statistics counters, 办件公示, published rectifications (idempotent)',
+      tables: { stats: 'write' },
+      // The catalogue (online depth, visits of the item) and the calendar (working days used).
+      platformTables: { catalogue: 'query', calendar: 'read' },
+    },
+    statsPublic: {
+      entry: 'functions/stats/public.ts',
+      description: '办件统计, indicators with rankings, 好差评 figures and 办件公示 (public, cached)',
+      tables: { stats: 'read' },
+      // The hall's departments and items (names, 事项进驻率): partitions of the public catalogue.
+      platformTables: { catalogue: 'query' },
+    },
+    statsExport: {
+      entry: 'functions/stats/export.ts',
+      description: 'Supervisors and operators: a month of counters as CSV or XLSX',
+      tables: { stats: 'read' },
+      platformTables: { catalogue: 'query', accounts: 'revocation' },
+      memoryMb: 1024,
+    },
+    payment: {
+      entry: 'functions/payments/payment.ts',
+      description: '网上缴费: the cashier address of a case’s notice; ask the provider whether it is paid',
+      tables: { cases: 'write' },
+      platformTables: { accounts: 'revocation', calendar: 'read' },
+      answers: ['lifecycle'],
+    },
+    paymentNotify: {
+      entry: 'functions/payments/notify.ts',
+      description: 'The payment provider’s signed notification: count the payment once, or refund it',
+      tables: { cases: 'write' },
+      platformTables: { calendar: 'read' },
+      answers: ['lifecycle'],
+    },
+    caseResult: {
+      entry: 'functions/cases/result.ts',
+      description: '电子送达: the applicant downloads the result; the first download is its 领取登记',
+      tables: { cases: 'write' },
+      platformTables: { accounts: 'revocation', calendar: 'read' },
+      answers: ['lifecycle'],
+    },
+    paymentReconcile: {
+      entry: 'functions/payments/reconcile.ts',
+      description: '对账: a day of the hall’s payment ledger against the provider’s statement',
+      tables: { cases: 'read' },
+      platformTables: { accounts: 'revocation' },
+      timeoutSeconds: 30,
+    },
+    paymentStream: {
+      entry: 'functions/payments/stream.ts',
+      description: 'Cases table stream: refunds the rules asked for, through the payment provider',
+      tables: { cases: 'write' },
+      platformTables: { calendar: 'read' },
+      answers: ['lifecycle'],
+    },
     caseStream: {
       entry: 'functions/notify/case-stream.ts',
       description:
@@ -434,6 +560,12 @@ const hall = {
       function: 'caseMaterials',
       auth: 'user',
     },
+    { method: 'POST', path: '/cases/{caseNo}/materials/uploads', function: 'materialDrafts', auth: 'user' },
+    { method: 'GET', path: '/licences', function: 'licences', auth: 'user' },
+    { method: 'GET', path: '/licences/public-key', function: 'licences', auth: 'public' },
+    { method: 'GET', path: '/licences/{licenceNo}/verify', function: 'licences', auth: 'public' },
+    { method: 'GET', path: '/licences/{licenceNo}/pdf', function: 'licences', auth: 'user' },
+    { method: 'POST', path: '/licences/{licenceNo}/revoke', function: 'licences', auth: 'user' },
     { method: 'POST', path: '/drafts', function: 'materialDrafts', auth: 'user' },
     { method: 'GET', path: '/drafts/{draftId}', function: 'materialDrafts', auth: 'user' },
     { method: 'POST', path: '/drafts/{draftId}/uploads', function: 'materialDrafts', auth: 'user' },
@@ -446,11 +578,51 @@ const hall = {
     { method: 'POST', path: '/cases/{caseNo}/alerts/{alertId}', function: 'respondAlert', auth: 'user' },
     { method: 'GET', path: '/tasks', function: 'taskQueue', auth: 'user' },
     { method: 'GET', path: '/alerts', function: 'listAlerts', auth: 'user' },
+    { method: 'GET', path: '/alerts/summary', function: 'alertSummary', auth: 'user' },
     { method: 'GET', path: '/progress', function: 'progress', auth: 'public' },
+    { method: 'POST', path: '/consultations', function: 'consultations', auth: 'user' },
+    { method: 'GET', path: '/consultations', function: 'consultations', auth: 'user' },
+    // Without an account: asked and followed with a phone proof (POST /api/accounts/phone-proofs).
+    { method: 'POST', path: '/consultations/anonymous', function: 'consultations', auth: 'public' },
+    { method: 'GET', path: '/consultations/anonymous', function: 'consultations', auth: 'public' },
+    {
+      method: 'POST',
+      path: '/consultations/{consultNo}/answer',
+      function: 'consultations',
+      auth: 'user',
+    },
+    {
+      method: 'POST',
+      path: '/consultations/{consultNo}/rating',
+      function: 'consultations',
+      auth: 'user',
+    },
+    {
+      method: 'POST',
+      path: '/consultations/{consultNo}/anonymous-rating',
+      function: 'consultations',
+      auth: 'public',
+    },
+    { method: 'PUT', path: '/consultations/{consultNo}/faq', function: 'consultations', auth: 'user' },
+    { method: 'DELETE', path: '/consultations/{consultNo}/faq', function: 'consultations', auth: 'user' },
+    { method: 'GET', path: '/faq', function: 'consultations', auth: 'public' },
+    { method: 'GET', path: '/appeals', function: 'ratingAppeals', auth: 'user' },
+    { method: 'GET', path: '/cases/{caseNo}/result', function: 'caseResult', auth: 'user' },
+    { method: 'POST', path: '/cases/{caseNo}/payment', function: 'payment', auth: 'user' },
+    { method: 'POST', path: '/cases/{caseNo}/payment/query', function: 'payment', auth: 'user' },
+    // The provider calls it; its RSA2 signature is the credential (functions/payments/notify.ts).
+    { method: 'POST', path: '/payments/notify', function: 'paymentNotify', auth: 'public' },
+    { method: 'GET', path: '/payments/reconciliation', function: 'paymentReconcile', auth: 'user' },
+    { method: 'GET', path: '/stats', function: 'statsPublic', auth: 'public' },
+    { method: 'GET', path: '/disclosure', function: 'statsPublic', auth: 'public' },
+    { method: 'GET', path: '/stats/export', function: 'statsExport', auth: 'user' },
   ],
   streams: [
     { table: 'cases', function: 'caseStream' },
     { table: 'cases', function: 'supervisionStream' },
+    { table: 'cases', function: 'paymentStream' },
+    { table: 'cases', function: 'statsStream' },
+    { table: 'cases', function: 'licenceIssue' },
   ],
 } satisfies StackResources;
 
@@ -625,6 +797,7 @@ const platform = {
     { method: 'POST', path: '/accounts', function: 'registerPerson', auth: 'public' },
     { method: 'POST', path: '/accounts/codes', function: 'registerPerson', auth: 'public' },
     { method: 'POST', path: '/accounts/password-reset', function: 'registerPerson', auth: 'public' },
+    { method: 'POST', path: '/accounts/phone-proofs', function: 'registerPerson', auth: 'public' },
     { method: 'GET', path: '/account', function: 'myAccount', auth: 'user' },
     { method: 'PUT', path: '/account/acting-for', function: 'myAccount', auth: 'user' },
     { method: 'DELETE', path: '/account/sessions', function: 'myAccount', auth: 'user' },
@@ -659,4 +832,12 @@ export type EnvName =
   | 'HALL_ID'
   | 'HALL_CODE'
   /** The key paging cursors are signed with (functions/lib/cursor.ts), the same for every function. */
-  | 'CURSOR_KEY';
+  | 'CURSOR_KEY'
+  /** The portal's origin (links in SMS, payment return and notification URLs); every hall function. */
+  | 'PORTAL_URL'
+  /** The payment provider (functions/payments/config.ts): gateway URL, app and merchant ids, keys (PEM). */
+  | 'PAYMENT_GATEWAY'
+  | 'PAYMENT_APP_ID'
+  | 'PAYMENT_SELLER_ID'
+  | 'PAYMENT_APP_KEY'
+  | 'PAYMENT_PROVIDER_KEY';

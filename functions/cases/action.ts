@@ -7,9 +7,10 @@ import { actionBodySchema, actionSpec } from '#domain/actions.ts';
 import { now } from '#domain/clock.ts';
 import { type Actor, openTasks } from '#domain/process.ts';
 import { refusals } from '#domain/refusal.ts';
+import { requireResubmitted } from '#functions/materials/correction.ts';
 import { env } from '#lib/aws.ts';
 import { api, httpErrors } from '#lib/http.ts';
-import { canActOnTask, caseAccess } from '#lib/policy.ts';
+import { actsForDepartment, canActOnTask, caseAccess, supervisesHall } from '#lib/policy.ts';
 import { runAction } from './act.ts';
 import { stepFunctionsLifecycle } from './lifecycle.ts';
 import { isCaseNo } from './model.ts';
@@ -27,7 +28,16 @@ export const handler = api({ auth: 'user', body: actionBodySchema }, async ({ bo
   const spec = actionSpec(body.action);
   if (spec.by === 'applicant') {
     if (who.sub !== record.applicant.sub) throw httpErrors.forbidden(spec.notYours);
+    // 补交 submits the files the 补交告知 named: each must have been uploaded again.
+    if (body.action === 'supplement') await requireResubmitted(record);
     actor = { kind: 'applicant', name: who.name };
+  } else if (spec.by === 'department') {
+    // 评价申诉: the department as a whole, not a task of a post.
+    if (!actsForDepartment(who, env('HALL_ID'), record.deptCode)) throw httpErrors.forbidden(spec.notYours);
+    actor = { kind: 'department', name: who.name, dept: who.dept, deptName: record.deptName };
+  } else if (spec.by === 'supervisor') {
+    if (!supervisesHall(who, env('HALL_ID'))) throw httpErrors.forbidden(spec.notYours);
+    actor = { kind: 'supervisor', name: who.name };
   } else {
     const mine = openTasks(record).filter((t) => canActOnTask(who, env('HALL_ID'), t));
     const task = body.taskId ? mine.find((t) => t.id === body.taskId) : mine[0];

@@ -5,14 +5,14 @@
 
 import { now } from '#domain/clock.ts';
 import { maskPhone } from '#domain/ids.ts';
-import { actionsFor, applicantActions, openTasks } from '#domain/process.ts';
+import { actionsFor, applicantActions, caseActionsBy, openTasks } from '#domain/process.ts';
 import type { CaseDetail } from '#domain/views.ts';
 import { env } from '#lib/aws.ts';
 import { api, httpErrors } from '#lib/http.ts';
-import { canActOnTask, caseAccess } from '#lib/policy.ts';
+import { actsForDepartment, canActOnTask, caseAccess, supervisesHall } from '#lib/policy.ts';
 import { isCaseNo, verifyChain } from './model.ts';
 import { getAlerts, getCase, getEvents, getTasks } from './store.ts';
-import { alertView, progressView } from './views.ts';
+import { alertView, paymentView, progressView } from './views.ts';
 
 export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
   const who = principal!;
@@ -45,13 +45,22 @@ export const handler = api({ auth: 'user' }, async ({ params, principal }) => {
       phone: record.applicant.phone && (own ? record.applicant.phone : maskPhone(record.applicant.phone)),
     },
     agent: record.agent ? { name: record.agent.name } : undefined,
+    channel: record.agent ? 'agent' : 'online',
     enterprise: record.applicant.uscc
       ? { uscc: record.applicant.uscc, name: record.applicant.enterprise }
       : undefined,
     form: record.form,
+    payment: paymentView(record),
+    deliveryChoice: record.deliveryChoice,
     plan: record.plan,
     tasks,
     applicantActions: own ? applicantActions(record, at) : [],
+    officialActions: [
+      ...(actsForDepartment(who, env('HALL_ID'), record.deptCode)
+        ? caseActionsBy('department', record, at)
+        : []),
+      ...(supervisesHall(who, env('HALL_ID')) ? caseActionsBy('supervisor', record, at) : []),
+    ],
     alerts: official ? alerts.map(alertView) : undefined,
     chain: official ? verifyChain(caseNo, events) : undefined,
     supervisionError: official ? record.supervisionError : undefined,

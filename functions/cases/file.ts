@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { now, nowMs } from '#domain/clock.ts';
+import { checkDeliveryChoice } from '#domain/delivery.ts';
 import { formErrorSummary, validateForm } from '#domain/forms.ts';
-import { slotsOf } from '#domain/materials.ts';
-import { effectiveSteps } from '#functions/catalogue/model.ts';
+import { slotsForFiling } from '#domain/materials.ts';
+import { effectiveSteps, feeTermsOf } from '#functions/catalogue/model.ts';
 import { readItemForFiling } from '#functions/catalogue/store.ts';
 import { AccountStore } from '#functions/identity/store.ts';
 import { materialsFiled, sealMaterials } from '#functions/materials/filing.ts';
@@ -60,6 +61,13 @@ const body = z.object({
   forPerson: z.string().min(1).max(80).optional(),
   /** The draft holding the uploaded materials (functions/materials/drafts.ts). */
   draftId: z.string().uuid('材料草稿编号不正确').optional(),
+  /** 送达: 自取 (default), 邮寄 with an address, or 电子, among the item's ways (#domain/delivery.ts). */
+  delivery: z
+    .object({
+      method: z.string().max(10).optional(),
+      address: z.record(z.string(), z.string().max(200)).optional(),
+    })
+    .optional(),
 });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -90,6 +98,9 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
         const { applicant, agent } = await applicantOf(user, body.forPerson);
         const form = validateForm(found.applicationForm, body.form ?? {});
         if (!form.ok) throw new HttpError(422, 'FORM_INVALID', formErrorSummary(form.errors), form.errors);
+        const delivery = checkDeliveryChoice(body.delivery, item.delivery);
+        if (!delivery.ok)
+          throw new HttpError(422, 'DELIVERY_INVALID', delivery.problems[0].message, delivery.problems);
         return {
           hallId: item.hallId,
           itemCode: item.code,
@@ -100,13 +111,15 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
           promisedDays: item.promisedDays,
           caseKind: item.caseKind,
           plan: effectiveSteps(item, template),
+          fee: feeTermsOf(item, (code) => (code === item.deptCode ? department.name : code)),
+          deliveryChoice: delivery.choice,
           applicant,
           ...(agent ? { agent } : {}),
           filedBy: user.name,
           form: form.value,
           // Last, after every other check: sealing the draft is the one step with an effect.
           materials: await sealMaterials({
-            slots: slotsOf(item.materials),
+            slots: slotsForFiling(item.materials, { byAgent: !!agent }),
             draftId: body.draftId,
             owner: agent
               ? { sub: user.sub, forPerson: applicant.sub }
@@ -120,6 +133,12 @@ export const handler = api({ auth: 'user', body }, async ({ body, principal, hea
       },
     },
   );
-  await materialsFiled(filed.record.materials, key, filed.record.caseNo);
+  await materialsFiled(
+    filed.record.materials,
+    key,
+    filed.record.caseNo,
+    filed.record.itemName,
+    new Date(filed.record.filedAt),
+  );
   return { status: filed.created ? 201 : 200, body: filedView(filed.record) };
 });

@@ -5,6 +5,8 @@
  * separate idempotency record written before and after), then its lifecycle started. Works on the
  * ports, so it is unit-tested with the in-memory store.
  */
+import type { DeliveryChoice } from '#domain/delivery.ts';
+import type { FeeTerms } from '#domain/fees.ts';
 import type { CaseMaterials } from '#domain/materials.ts';
 import { initialState, type PlanStep, statusOf } from '#domain/process.ts';
 import { Refusal } from '#domain/refusal.ts';
@@ -35,6 +37,10 @@ export interface CaseDraft {
   promisedDays: number;
   caseKind: string;
   plan: PlanStep[];
+  /** The item's 网上缴费 terms, when it charges (#domain/fees.ts). */
+  fee?: FeeTerms;
+  /** 送达 as chosen (#domain/delivery.ts). */
+  deliveryChoice?: DeliveryChoice;
   applicant: Person;
   agent?: Person;
   /** Who pressed 提交 (the applicant, or the agent filing for them). */
@@ -84,8 +90,9 @@ export async function fileCase(deps: FilingDeps, req: FilingRequest): Promise<Fi
     deptCode: draft.deptCode,
     promisedDays: draft.promisedDays,
     filedAt,
+    fee: draft.fee,
   });
-  const { plan: _plan, filedBy: _by, ...facts } = draft;
+  const { plan: _plan, filedBy: _by, fee: _fee, ...facts } = draft;
   const record: CaseRecord = {
     ...state,
     ...supervision(state, filedAt, (await currentCalendar()).calendar),

@@ -4,6 +4,7 @@
  * the next while there is one.
  */
 import { z } from 'zod';
+import { maskName } from '#domain/ids.ts';
 import type { MyCasesPage } from '#domain/views.ts';
 import { api } from '#lib/http.ts';
 import { getCases, listMine } from './store.ts';
@@ -24,7 +25,14 @@ export const handler = api({ auth: 'user', query }, async ({ query, principal })
     return c ? [c] : [];
   });
   const body: MyCasesPage = {
-    cases: cases.map((c) => ({ ...caseSummary(c), needsMe: c.phase === 'correction' })),
+    cases: cases.map((c) => {
+      const own = c.applicant.sub === principal!.sub;
+      return {
+        ...caseSummary(c),
+        needsMe: own && c.phase === 'correction',
+        ...(own ? {} : { filedFor: maskName(c.applicant.name) }),
+      };
+    }),
     ...(page.cursor ? { cursor: page.cursor } : {}),
   };
   return { body };

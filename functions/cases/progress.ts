@@ -24,12 +24,15 @@ import {
   proofBits,
 } from './guessing.ts';
 import { queryCodeMatches } from './model.ts';
+import { checkProgressToken } from './progress-link.ts';
 import { getCaseWithEvents } from './store.ts';
 import { progressView } from './views.ts';
 
 const query = z.object({
   caseNo: z.string().regex(/^\d{6}-\d{8}-\d{6}$/, '办件编号格式应为 341602-20261126-000001'),
-  code: z.string().max(40).transform(normaliseQueryCode).refine(isQueryCode, QUERY_CODE_PROBLEM),
+  code: z.string().max(40).transform(normaliseQueryCode).refine(isQueryCode, QUERY_CODE_PROBLEM).optional(),
+  /** The signed link of an SMS (progress-link.ts), instead of the code. */
+  t: z.string().max(40).optional(),
   proof: z.string().regex(PROOF, '安全验证参数无效，请刷新页面后重试').optional(),
 });
 
@@ -49,12 +52,27 @@ export const handler = api({ auth: 'public', query }, async ({ query, event }) =
   const refused = counts.slice(0, perAddress.length).find((c) => !c.allowed);
   if (refused) throw tooMany(refused.retryAfterMs);
 
-  const bits = proofBits(counts[perAddress.length].count);
-  if (bits > 0 && !proofValid(query.proof, query.caseNo, query.code, bits, now)) {
-    throw new HttpError(428, 'PROOF_REQUIRED', PROOF_REQUIRED_MESSAGE, { challenge: challengeAt(now), bits });
-  }
-  if (found && queryCodeMatches(found.record.queryCode, query.code)) {
-    return { body: progressView(found.record, found.events) };
+  if (query.t !== undefined) {
+    // A signed link cannot be guessed: no proof of work; a bad one counts as a wrong code below.
+    const link = checkProgressToken(query.caseNo, query.t, now);
+    if (link === 'ok' && found) return { body: progressView(found.record, found.events) };
+    if (link === 'expired')
+      throw new HttpError(410, 'LINK_EXPIRED', '链接已过期，请输入办件编号和查询码查询');
+  } else if (query.code === undefined) {
+    throw new HttpError(400, 'VALIDATION_FAILED', '请输入查询码', [
+      { field: 'code', message: '请输入查询码' },
+    ]);
+  } else {
+    const bits = proofBits(counts[perAddress.length].count);
+    if (bits > 0 && !proofValid(query.proof, query.caseNo, query.code, bits, now)) {
+      throw new HttpError(428, 'PROOF_REQUIRED', PROOF_REQUIRED_MESSAGE, {
+        challenge: challengeAt(now),
+        bits,
+      });
+    }
+    if (found && queryCodeMatches(found.record.queryCode, query.code)) {
+      return { body: progressView(found.record, found.events) };
+    }
   }
 
   // A failure: counted against the address and the case number. Guesses that arrived together

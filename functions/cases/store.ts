@@ -24,6 +24,7 @@ import {
 } from '#domain/process.ts';
 import type { AlertView } from '#domain/views.ts';
 import type { CaseStatus } from '#domain/vocabulary.ts';
+import { alertIndexKeys } from '#functions/supervision/keys.ts';
 import { dynamo, env, queryAll } from '#lib/aws.ts';
 import { decodeCursor, encodeCursor } from '#lib/cursor.ts';
 import type { CaseEvent } from './model.ts';
@@ -129,10 +130,19 @@ export const NO_DEADLINE = '9999';
  */
 export const queueSortKey = (t: Pick<TaskRecord, 'deadline' | 'since' | 'caseNo'>) =>
   `${t.deadline ?? NO_DEADLINE}#${t.since}#${t.caseNo}`;
-export const ALERTS_INDEX_KEY = 'ALERTS';
 
 const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    ...rest
+  } = item;
   return rest as T;
 };
 
@@ -175,7 +185,15 @@ const caseItem = (record: CaseRecord) => ({
   ...record,
   gsi1pk: applicantKey(record.applicant.sub),
   gsi1sk: record.filedAt,
+  // A rating under appeal (评价申诉) is listed for the hall's supervisors (functions/supervision/appeals.ts).
+  ...(record.rating?.appeal && {
+    gsi2pk: appealsPartition(record.rating.appeal.status === 'pending' ? 'pending' : 'decided'),
+    gsi2sk: `${record.rating.appeal.decision?.at ?? record.rating.appeal.at}#${record.caseNo}`,
+  }),
 });
+
+/** The byQueue partitions of rating appeals: waiting for a supervisor, or decided (newest first). */
+export const appealsPartition = (state: 'pending' | 'decided') => `APPEALS#${state}`;
 
 /** The case, its first event and the idempotency record, all or nothing. */
 export async function createCase(
@@ -279,11 +297,11 @@ export async function getAlerts(caseNo: string): Promise<AlertRecord[]> {
   return (await caseItems(caseNo, 'ALERT#')).map((i) => strip<AlertRecord>(i));
 }
 
+// Its places in the indexes follow its status, level, department and deadline (supervision/keys.ts).
 const alertItem = (a: AlertRecord) => ({
   ...alertKey(a.caseNo, a.alertId),
   ...a,
-  gsi2pk: ALERTS_INDEX_KEY,
-  gsi2sk: `${a.raisedAt}#${a.caseNo}#${a.alertId}`,
+  ...alertIndexKeys(a),
 });
 
 /**
@@ -411,15 +429,6 @@ async function queryPage(
   };
 }
 
-/** The first `limit` items of an index partition. */
-async function queryIndex(
-  index: keyof typeof INDEX_KEYS,
-  partition: string,
-  opts: { limit: number; newestFirst?: boolean },
-): Promise<Record<string, unknown>[]> {
-  return (await queryPage(index, partition, opts)).items;
-}
-
 /** A task as a queue lists it, with its place and the cursor that resumes right after it. */
 export interface QueueEntry {
   task: TaskRecord;
@@ -474,11 +483,6 @@ export async function listMine(
     caseNos: page.items.map((i) => i.caseNo as string),
     cursor: page.more && last ? encodeCursor(indexKeyOf('byApplicant', last)) : undefined,
   };
-}
-
-export async function listAlerts(limit = 100): Promise<AlertRecord[]> {
-  const items = await queryIndex('byQueue', ALERTS_INDEX_KEY, { limit, newestFirst: true });
-  return items.map((i) => strip<AlertRecord>(i));
 }
 
 /** Store an alert once (its id makes it idempotent); false if it already existed. */

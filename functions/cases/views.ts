@@ -3,6 +3,8 @@
  * +08:00, so anyone can check them.
  */
 import { nowMs } from '#domain/clock.ts';
+import { FEE_TIMING_NAMES } from '#domain/fees.ts';
+import { formatPaymentCode, noticeId, type PaymentView, paymentCode } from '#domain/payment.ts';
 import { type Rating, ratingDeadline } from '#domain/process.ts';
 import { beijingIso } from '#domain/time.ts';
 import type {
@@ -23,6 +25,8 @@ export function currentStepName(c: CaseRecord): string {
       return '已办结';
     case 'delivery':
       return '待领取';
+    case 'payment':
+      return '待申请人缴费';
     case 'correction':
       return '待申请人补交材料';
     case 'special':
@@ -84,6 +88,10 @@ export function progressView(c: CaseRecord, events: CaseEvent[]): ProgressView {
         note: c.rectification.visit.note,
       },
       fix: c.rectification.fix && { at: beijingIso(c.rectification.fix.at)!, note: c.rectification.fix.note },
+      closed: c.rectification.closed && {
+        at: beijingIso(c.rectification.closed.at)!,
+        note: c.rectification.closed.note,
+      },
       rating: ratingView(c.rectification.rating),
     },
     steps: c.plan.map((s, i) => ({
@@ -111,7 +119,55 @@ function ratingOpenUntil(c: CaseRecord): string | undefined {
 }
 
 const ratingView = (r: Rating | undefined): RatingView | undefined =>
-  r && { ...r, levelName: RATING_NAMES[r.level], at: beijingIso(r.at)! };
+  r && {
+    ...r,
+    levelName: RATING_NAMES[r.level],
+    at: beijingIso(r.at)!,
+    appeal: r.appeal && {
+      status: r.appeal.status,
+      dept: r.appeal.dept,
+      reason: r.appeal.reason,
+      at: beijingIso(r.appeal.at)!,
+      decision: r.appeal.decision && {
+        note: r.appeal.decision.note,
+        at: beijingIso(r.appeal.decision.at)!,
+      },
+    },
+  };
+
+/** The fee and its notice on the case page (applicant and staff). */
+export function paymentView(c: CaseRecord): PaymentView | undefined {
+  const f = c.fee;
+  if (!f) return undefined;
+  const p = c.payment ?? {};
+  const n = p.notice;
+  return {
+    timingName: FEE_TIMING_NAMES[f.timing],
+    afterApproval: f.timing === 'after-approval',
+    options: f.options,
+    standard: f.standard,
+    basis: f.basis,
+    reductions: f.reductions,
+    payee: f.payee,
+    notice: n && {
+      noticeId: noticeId(c.caseNo, n.n),
+      paymentCode: formatPaymentCode(paymentCode(c.caseNo, n.n)),
+      lines: n.lines,
+      fen: n.fen,
+      issuedAt: beijingIso(n.issuedAt)!,
+      expiresAt: beijingIso(n.expiresAt)!,
+    },
+    paid: p.paid && { ...p.paid, at: beijingIso(p.paid.at)! },
+    waived: p.waived && { reason: p.waived.reason, at: beijingIso(p.waived.at)! },
+    expiredAt: beijingIso(p.expiredAt),
+    refund: p.refund && {
+      fen: p.refund.fen,
+      requestedAt: beijingIso(p.refund.requestedAt)!,
+      doneAt: beijingIso(p.refund.doneAt),
+    },
+    payable: c.phase === 'payment' && !!n && !p.paid && !p.expiredAt && Date.parse(n.expiresAt) > nowMs(),
+  };
+}
 
 /** What filing answers: the number and the query code the applicant keeps. */
 export const filedView = (c: CaseRecord): FiledCase => ({
@@ -125,4 +181,17 @@ export const alertView = (a: AlertRecord): AlertView => ({
   ...a,
   raisedAt: beijingIso(a.raisedAt)!,
   deadline: beijingIso(a.deadline),
+  // Who urged by name only (their account id stays with the record, for the escalation SMS).
+  urge: a.urge && {
+    by: a.urge.by,
+    note: a.urge.note,
+    at: a.urge.at,
+    replyBy: beijingIso(a.urge.replyBy),
+    escalatedAt: beijingIso(a.urge.escalatedAt),
+  },
+  escalation: a.escalation && {
+    alertId: a.escalation.alertId,
+    urgedBy: a.escalation.urgedBy,
+    to: a.escalation.to,
+  },
 });

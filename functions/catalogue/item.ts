@@ -4,8 +4,7 @@
  * audience) and the printable templates its materials name.
  */
 import { api, httpErrors } from '#lib/http.ts';
-import { applicationFormOf, type FormTemplate } from './forms.ts';
-import { effectiveSteps } from './model.ts';
+import { guideAnswer } from './guide.ts';
 import { catalogueIndex } from './runtime.ts';
 
 export const handler = api({ auth: 'public' }, async ({ params }) => {
@@ -13,29 +12,5 @@ export const handler = api({ auth: 'public' }, async ({ params }) => {
   const code = (params.code ?? '').trim();
   const item = code.length <= 60 ? index.item(code) : undefined;
   if (!item) throw httpErrors.notFound('未找到该事项，可能已调整或下线');
-  const cat = index.catalogue;
-  const template = cat.templates.find((t) => t.id === item.processTemplate);
-  const dept = index.departments.get(item.deptCode);
-  const formTemplates: Record<string, FormTemplate> = {};
-  for (const m of item.materials) {
-    const t = m.formTemplate ? cat.formTemplates?.find((x) => x.id === m.formTemplate) : undefined;
-    if (t) formTemplates[t.id] = t;
-  }
-  return {
-    body: {
-      item,
-      department: dept ?? null,
-      hall: cat.halls.find((h) => h.id === item.hallId) ?? null,
-      jointDepartments: item.jointDepts.map((c) => index.departments.get(c)).filter(Boolean),
-      processTemplate: template ?? null,
-      steps: template
-        ? effectiveSteps(item, template).map((s) => ({
-            ...s,
-            deptNames: s.depts.map((d) => index.departments.get(d)?.name ?? d),
-          }))
-        : [],
-      applicationForm: applicationFormOf(item, cat.applicationForms),
-      formTemplates,
-    },
-  };
+  return { body: guideAnswer(index.catalogue, index.departments, item) };
 });

@@ -5,6 +5,13 @@
  */
 import { z } from 'zod';
 
+import {
+  FEE_TIMINGS,
+  type FeeTerms,
+  MAX_FEE_FEN,
+  optionsFromStandard,
+  timingFromStandard,
+} from '#domain/fees.ts';
 import { FILE_FORMATS, MATERIAL_LIMITS, MB } from '#domain/materials.ts';
 import {
   AUDIENCES,
@@ -127,8 +134,52 @@ export const feesSchema = z.object({
   standard: z.string().max(300).default(''),
   basis: z.string().max(300).default(''),
   onlinePayment: z.boolean().default(false),
+  /**
+   * 网上缴费 terms (#domain/fees.ts); each is derived from `standard` when absent (`feeTermsOf`):
+   * when it is due, the amounts (fen) the standard allows, the collecting department (default the
+   * item's), the 减免 conditions, and the outcomes after which a paid fee is refunded.
+   */
+  timing: z.enum(FEE_TIMINGS).optional(),
+  options: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z]$/),
+        label: text(60),
+        fen: z.number().int().min(1).max(MAX_FEE_FEN),
+      }),
+    )
+    .max(10)
+    .optional(),
+  payeeDept: z.string().optional(),
+  reductions: z.array(text(200)).max(10).optional(),
+  refundOn: z.array(z.enum(['approved', 'denied', 'refused', 'withdrawn', 'unpaid'])).optional(),
 });
 export type Fees = z.infer<typeof feesSchema>;
+
+/**
+ * The fee terms a case of this item carries, or undefined when it charges nothing online (free, or
+ * paid at the window only). What the catalogue leaves out is derived from the published standard:
+ * 工本费 before acceptance, other fees after 准予; a 工本费 is refunded if the application is
+ * refused, denied or withdrawn (nothing was made), a fee after 准予 is not refunded.
+ */
+export function feeTermsOf(
+  item: Pick<Item, 'fees' | 'deptCode'>,
+  deptName: (code: string) => string,
+): FeeTerms | undefined {
+  const f = item.fees;
+  if (!f.charged || !f.onlinePayment) return undefined;
+  const timing = f.timing ?? timingFromStandard(f.standard);
+  const payee = f.payeeDept ?? item.deptCode;
+  return {
+    timing,
+    options: f.options ?? optionsFromStandard(f.standard),
+    standard: f.standard,
+    basis: f.basis,
+    payee: { deptCode: payee, name: deptName(payee) },
+    reductions: f.reductions ?? [],
+    refundOn: f.refundOn ?? (timing === 'before-acceptance' ? ['refused', 'denied', 'withdrawn'] : []),
+  };
+}
 
 export const itemSchema = z.object({
   /** 实施编码 */
@@ -298,6 +349,9 @@ export function checkItemRules(item: Item): { field: string; message: string }[]
     if (!item.fees.standard.trim()) add('fees.standard', '收费事项必须填写收费标准');
     if (!item.fees.basis.trim()) add('fees.basis', '收费事项必须填写收费依据');
     if (!item.fees.onlinePayment) add('fees.onlinePayment', '收费事项必须支持网上缴费');
+    const terms = feeTermsOf(item, () => '');
+    if (terms?.timing === 'before-acceptance' && terms.options.length !== 1)
+      add('fees.options', '受理前缴纳的费用须有唯一确定的金额（如“每证20元”）');
   } else if (item.fees.standard.trim() && !/不收费|免费|无/.test(item.fees.standard)) {
     add('fees.standard', '不收费事项不应填写收费标准');
   }

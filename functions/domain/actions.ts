@@ -8,6 +8,7 @@
  * Pure: the portal imports it, so it uses zod/mini (a few KiB), not zod.
  */
 import * as z from 'zod/mini';
+import { SLOT_ID } from './materials.ts';
 import type { Phase } from './process.ts';
 import type { RefusalCode, RefusalInfo } from './refusal.ts';
 import { cleanTextProblem } from './text.ts';
@@ -23,7 +24,19 @@ import {
 } from './vocabulary.ts';
 
 /** The inputs an action can ask for; each has one shape and one editor in the portal. */
-export type FieldKind = 'note' | 'reason' | 'result' | 'remedy' | 'items' | 'special' | 'method' | 'rating';
+export type FieldKind =
+  | 'note'
+  | 'reason'
+  | 'result'
+  | 'remedy'
+  | 'items'
+  | 'slots'
+  | 'special'
+  | 'method'
+  | 'rating'
+  | 'fee'
+  | 'payment'
+  | 'tracking';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -33,7 +46,11 @@ export interface FieldSpec {
   required?: { code: RefusalCode; message: string };
 }
 
-export type ActorKind = 'staff' | 'applicant' | 'system';
+/**
+ * 'department': staff of the case's department acting on the case as a whole, not on a task (评价申诉);
+ * 'supervisor': a supervisor of the hall (or the city) deciding on it.
+ */
+export type ActorKind = 'staff' | 'applicant' | 'system' | 'department' | 'supervisor';
 
 /**
  * Which line of tasks a staff action works on: the case's own steps, or the rectification (整改) of
@@ -67,6 +84,8 @@ export const MAX_COMMENT = 500;
 export const MAX_ITEMS = 50;
 /** 好差评: a case can be rated for this many days after 办结 (and a rectification after it is done). */
 export const RATING_WINDOW_DAYS = 30;
+/** 评价申诉: the department may appeal a rating (once) for this many days after it was given. */
+export const APPEAL_WINDOW_DAYS = 10;
 export const MAX_ITEM_LENGTH = 200;
 export const EXPECTED_DAYS = { min: 1, max: 365 } as const;
 
@@ -108,7 +127,11 @@ export const ACTIONS = {
     label: '准予（办结）',
     by: 'staff',
     phases: ['work'],
-    fields: [{ kind: 'result', label: '准予内容（选填，如证照名称和编号）' }],
+    fields: [
+      { kind: 'result', label: '准予内容（选填，如证照名称和编号）' },
+      // Only items that charge after 准予 ask it (the rule checks it against the item's fee terms).
+      { kind: 'fee', label: '收费（收费项目或按标准计收的金额；符合减免条件的，写明减免理由）' },
+    ],
   },
   refuse: {
     label: '不予受理',
@@ -147,6 +170,8 @@ export const ACTIONS = {
         label: '需要补正的材料（一次性告知，逐项填写）',
         required: { code: 'ITEMS_REQUIRED', message: '补交告知须一次性列明全部需要补正的材料' },
       },
+      // The slots the applicant re-uploads (only these, while the correction runs): ids of the case's slots.
+      { kind: 'slots', label: '需要重新上传的材料项（申请人只能重新上传所选的材料）' },
     ],
   },
   'special-start': {
@@ -187,7 +212,9 @@ export const ACTIONS = {
         label: '领取方式',
         required: { code: 'METHOD_REQUIRED', message: `请选择领取方式（${DELIVERY_METHODS.join('、')}）` },
       },
-      note('备注（选填，如邮寄单号）'),
+      // 邮寄 needs it (the rule checks): the applicant is texted the number.
+      { kind: 'tracking', label: '快递单号（邮寄送达必填）' },
+      note('备注（选填）'),
     ],
   },
   supplement: {
@@ -201,7 +228,7 @@ export const ACTIONS = {
   withdraw: {
     label: '撤回申请',
     by: 'applicant',
-    phases: ['work', 'correction', 'special'],
+    phases: ['work', 'correction', 'special', 'payment'],
     weighty: true,
     fields: [{ kind: 'reason', label: '撤回原因（选填）' }],
     notYours: '只有申请人可以撤回申请',
@@ -249,6 +276,89 @@ export const ACTIONS = {
       },
     ],
   },
+  'e-collect': {
+    label: '电子送达领取',
+    by: 'system',
+    phases: ['delivery'],
+    fields: [],
+    notNow: '该办件的结果不是电子送达，或已领取',
+  },
+  'pay-confirm': {
+    label: '确认缴费',
+    by: 'system',
+    phases: ['payment'],
+    fields: [
+      {
+        kind: 'payment',
+        label: '到账通知',
+        required: { code: 'PAYMENT_MISMATCH', message: '到账信息不完整' },
+      },
+    ],
+    notNow: '该办件没有待缴的通知书',
+  },
+  'pay-remind': {
+    label: '缴费提醒',
+    by: 'system',
+    phases: ['payment'],
+    fields: [],
+    notNow: '该办件没有待缴的通知书',
+  },
+  'pay-expire': {
+    label: '缴费超期',
+    by: 'system',
+    phases: ['payment'],
+    fields: [],
+    notNow: '该办件没有待缴的通知书',
+  },
+  'refund-done': {
+    label: '退费到账',
+    by: 'system',
+    phases: ['delivery', 'closed'],
+    fields: [],
+    notNow: '该办件没有待退的费用',
+  },
+  'appeal-rating': {
+    label: '评价申诉',
+    by: 'department',
+    phases: ['delivery', 'closed'],
+    fields: [
+      {
+        kind: 'reason',
+        label: '申诉理由（必填：评价为何有误或属恶意，由监察人员审核）',
+        required: REASON_REQUIRED('申诉必须说明理由'),
+      },
+    ],
+    notYours: '只有承办部门可以对评价提出申诉',
+    notNow: `评价后 ${APPEAL_WINDOW_DAYS} 日内可以申诉一次`,
+  },
+  'appeal-uphold': {
+    label: '申诉成立',
+    by: 'supervisor',
+    phases: ['delivery', 'closed'],
+    fields: [
+      {
+        kind: 'reason',
+        label: '审核意见（必填，将告知申请人和部门）',
+        required: REASON_REQUIRED('请填写审核意见'),
+      },
+    ],
+    notYours: '评价申诉由监察人员审核',
+    notNow: '该评价没有待审核的申诉',
+  },
+  'appeal-reject': {
+    label: '申诉不成立',
+    by: 'supervisor',
+    phases: ['delivery', 'closed'],
+    fields: [
+      {
+        kind: 'reason',
+        label: '审核意见（必填，将告知申请人和部门）',
+        required: REASON_REQUIRED('请填写审核意见'),
+      },
+    ],
+    notYours: '评价申诉由监察人员审核',
+    notNow: '该评价没有待审核的申诉',
+  },
   'deem-accept': {
     label: '视为受理',
     by: 'system',
@@ -285,9 +395,26 @@ export interface ActionInput {
   remedy?: string;
   /** 补交告知: every missing or incorrect item, at once. */
   items?: string[];
+  /** 补交告知: the case's material slots (ids) the applicant uploads again. */
+  slots?: string[];
   special?: { type: string; expectedDays: number };
   method?: string;
   rating?: RatingInput;
+  /** 准予 of an item that charges afterwards: the category, the amount by the rule, or a 减免. */
+  fee?: FeeInput;
+  /** 领取登记 by post: the parcel's tracking number. */
+  tracking?: string;
+  /** pay-confirm: what the provider's verified notification said (system only). */
+  payment?: { n: number; tradeNo: string; fen: number };
+}
+
+export interface FeeInput {
+  /** One of the item's fee options (`FeeOption.id`). */
+  option?: string;
+  /** The amount in fen, for items whose standard is a rule. */
+  fen?: number;
+  /** The 减免 condition that applies, and why: no notice is issued. */
+  waiver?: string;
 }
 
 export interface RatingInput {
@@ -310,11 +437,21 @@ const SHAPES: Record<FieldKind, z.ZodMiniType> = {
   result: cleanText(MAX_TEXT.result),
   remedy: cleanText(MAX_TEXT.remedy),
   items: z.array(cleanText(MAX_ITEM_LENGTH)).check(z.maxLength(MAX_ITEMS, `一次最多列明 ${MAX_ITEMS} 项`)),
+  slots: z
+    .array(z.string().check(z.regex(SLOT_ID, '材料项编号不正确')))
+    .check(z.maxLength(MAX_ITEMS, `一次最多选择 ${MAX_ITEMS} 项材料`)),
   special: z.object({
     type: z.string().check(z.maxLength(10)),
     expectedDays: z.int('预计所需时间应为整数个工作日'),
   }),
   method: z.string().check(z.maxLength(10)),
+  fee: z.object({
+    option: z.optional(z.string().check(z.maxLength(4))),
+    fen: z.optional(z.int('金额应为以分为单位的整数')),
+    waiver: z.optional(cleanText(MAX_TEXT.reason)),
+  }),
+  payment: z.object({ n: z.int(), tradeNo: z.string().check(z.maxLength(64)), fen: z.int() }),
+  tracking: z.string().check(z.maxLength(40)),
   rating: z.object({
     level: z.int(),
     dimensions: z.optional(z.partialRecord(z.enum(RATING_DIMENSIONS), z.int())),
@@ -374,6 +511,10 @@ function fieldValue(kind: FieldKind, raw: ActionInput) {
       const items = (raw.items ?? []).map((i) => i.trim()).filter(Boolean);
       return items.length ? items : undefined;
     }
+    case 'slots': {
+      const slots = [...new Set(raw.slots ?? [])];
+      return slots.length ? slots : undefined;
+    }
     case 'special': {
       const sp = raw.special;
       const ok =
@@ -388,6 +529,22 @@ function fieldValue(kind: FieldKind, raw: ActionInput) {
       return (DELIVERY_METHODS as readonly string[]).includes(raw.method ?? '') ? raw.method : undefined;
     case 'rating':
       return ratingValue(raw.rating);
+    case 'fee': {
+      const f = raw.fee;
+      if (!f) return undefined;
+      const waiver = f.waiver?.trim();
+      const out: FeeInput = {};
+      if (f.option) out.option = f.option;
+      if (f.fen !== undefined) out.fen = f.fen;
+      if (waiver) out.waiver = waiver;
+      return Object.keys(out).length ? out : undefined;
+    }
+    case 'tracking':
+      return raw.tracking?.trim().toUpperCase() || undefined;
+    case 'payment':
+      return raw.payment && Number.isInteger(raw.payment.fen) && raw.payment.tradeNo
+        ? raw.payment
+        : undefined;
   }
 }
 

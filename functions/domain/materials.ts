@@ -139,6 +139,32 @@ export function slotOf(m: MaterialFacts): Slot {
 
 export const slotsOf = (materials: readonly MaterialFacts[]): Slot[] => materials.map(slotOf);
 
+/** The signed authorisation an agent files with (代办): the item's own 委托书 slot, or this one. */
+export const AGENT_MANDATE_MATERIAL: MaterialFacts = {
+  name: '代办授权委托书',
+  required: true,
+  form: '原件',
+  copies: 1,
+  source: '申请人自备',
+  formTemplate: 'mandate',
+  note: '被代办人签名（或按手印）的授权委托书，拍照或扫描上传',
+};
+
+const isMandate = (m: MaterialFacts) => m.formTemplate === 'mandate' || /委托书/.test(m.name);
+
+/**
+ * The slots of a filing. An agent filing for a person (代办) must upload the signed 授权委托书: the
+ * item's own 委托书 material becomes required (never 容缺), or the slot is added when the item has none.
+ */
+export function slotsForFiling(materials: readonly MaterialFacts[], opts: { byAgent: boolean }): Slot[] {
+  if (!opts.byAgent) return slotsOf(materials);
+  const own = materials.some(isMandate);
+  return slotsOf([
+    ...materials.map((m) => (isMandate(m) ? { ...m, required: true, deferrable: false } : m)),
+    ...(own ? [] : [AGENT_MANDATE_MATERIAL]),
+  ]);
+}
+
 /** How a slot is filled: files now; an e-licence reference (免提交) or a department's share later. */
 export type SlotFill =
   | { kind: 'file'; fileId: string }
@@ -160,6 +186,12 @@ export function filingMaterials(
   const empty = slots.filter((s) => s.supply === 'applicant' && s.required && !(fills[s.id] > 0));
   return { missing: empty.filter((s) => !s.deferrable), owed: empty.filter((s) => s.deferrable) };
 }
+
+/** The draft item's counter of the files uploaded again into a slot for the correction `round`. */
+export const correctionCounter = (round: number, slotId: string) => `c${round}_${slotId}`;
+
+export const resubmitMessage = (missing: readonly Pick<Slot, 'name'>[]) =>
+  `还没有重新上传补交告知列明的材料：${missing.map((s) => `“${s.name}”`).join('、')}。请上传后再提交补交`;
 
 export const missingMessage = (missing: readonly Pick<Slot, 'name'>[]) =>
   `还缺少必需材料：${missing.map((s) => `“${s.name}”`).join('、')}。请上传后再提交`;
@@ -188,7 +220,8 @@ export type RejectCode =
   | 'SLOT_FULL'
   | 'DRAFT_CLOSED'
   | 'TICKET_INVALID'
-  | 'DUPLICATE';
+  | 'DUPLICATE'
+  | 'CORRECTION_CLOSED';
 
 export interface Rejection {
   code: RejectCode;
@@ -249,6 +282,10 @@ export const rejections = {
   ticketInvalid: (): Rejection => ({
     code: 'TICKET_INVALID',
     message: '上传凭证无效或已使用，请重新点击“上传”',
+  }),
+  correctionClosed: (): Rejection => ({
+    code: 'CORRECTION_CLOSED',
+    message: '补交告知已办结或这项材料不在告知之列，文件没有收下',
   }),
   duplicate: (): Rejection => ({
     code: 'DUPLICATE',
@@ -664,6 +701,8 @@ export interface FileView {
   uploadedAt: string;
   /** The applicant removed it before filing (kept for the record, not counted). */
   removed?: boolean;
+  /** Uploaded again for the n-th 补交告知 (the earlier files of the slot stay beside it). */
+  round?: number;
 }
 
 /** One upload as the applicant follows it: checking, then accepted (a file) or rejected (a reason). */
@@ -711,7 +750,12 @@ export interface MaterialOpenView {
 
 export interface CaseMaterialsView {
   caseNo: string;
-  slots: (Slot & { files: FileView[]; owed: boolean })[];
+  slots: (Slot & { files: FileView[]; owed: boolean; licence?: LicenceFill })[];
+  /**
+   * While a 补交告知 runs: its round and the slots to upload again (POST …/materials/uploads); for
+   * the applicant also the draft whose uploads carry the verdicts (GET …/drafts/{draftId}).
+   */
+  correction?: { round: number; slots: string[]; draftId?: string };
   /** Opens of this case's files, newest first; officials only. */
   opens?: MaterialOpenView[];
 }
@@ -731,4 +775,23 @@ export interface CaseMaterials {
   slots: Slot[];
   /** Slot ids accepted as owed (容缺受理): the applicant supplies them later. */
   owed: string[];
+  /** 免提交: slots filled by reference to an e-licence of the applicant's library (no copy). */
+  fills?: Record<string, LicenceFill>;
 }
+
+/** A slot filled by an e-licence: which one, and the hash of the signed fields as they were. */
+export interface LicenceFill {
+  kind: 'licence';
+  licenceNo: string;
+  type: string;
+  validTo: string;
+  /** SHA-256 of the licence's canonical fields and signature at filing. */
+  snapshotHash: string;
+}
+
+/**
+ * Whether an e-licence of `type` stands in for a slot: the catalogue's `licenceType`, or else a slot
+ * naming that licence (“原残疾人证” takes a 残疾人证).
+ */
+export const licenceFits = (slot: Pick<Slot, 'name' | 'licenceType'>, type: string) =>
+  slot.licenceType ? slot.licenceType === type : slot.name.includes(type);

@@ -26,6 +26,7 @@ import {
   type ActionInput,
   type ActionSpec,
   type ActorKind,
+  APPEAL_WINDOW_DAYS,
   actionLabel,
   checkActionInput,
   RATING_WINDOW_DAYS,
@@ -33,6 +34,10 @@ import {
   type Track,
 } from './actions.ts';
 import type { Interval, WorkingCalendar, YellowThreshold } from './calendar.ts';
+import { type DeliveryChoice, TRACKING_NO } from './delivery.ts';
+import { type FeeTerms, noticeLines, yuan } from './fees.ts';
+import type { CaseMaterials } from './materials.ts';
+import { noticeExpiry, type PaymentState, reminderAt } from './payment.ts';
 import type { RefusalCode, RefusalInfo } from './refusal.ts';
 import {
   type AlertScope,
@@ -45,7 +50,7 @@ import {
 
 export type { ActionId, ActionInput, Track } from './actions.ts';
 
-export type Phase = 'work' | 'correction' | 'special' | 'delivery' | 'closed';
+export type Phase = 'work' | 'correction' | 'special' | 'payment' | 'delivery' | 'closed';
 
 export interface PlanStep {
   id: string;
@@ -91,19 +96,49 @@ export interface CaseState {
   doneDepts: string[];
   special?: { type: string; expectedDays: number; startedAt: string };
   result?: CaseResult;
-  delivery?: { method: string; at: string };
+  delivery?: { method: string; at: string; tracking?: string };
+  /** How the applicant chose to receive the result at filing (#domain/delivery.ts). */
+  deliveryChoice?: DeliveryChoice;
   /** 好差评: the applicant's rating of the case. */
   rating?: Rating;
   /** Opened by a 差评. */
   rectification?: Rectification;
+  /** The item's fee terms as they were at filing (items that charge only). */
+  fee?: FeeTerms;
+  /** 网上缴费: the notice, its payment, a 减免, expiry, refund. */
+  payment?: PaymentState;
+  /** The materials sealed at filing (their slots: what a 补交告知 may name). */
+  materials?: CaseMaterials;
+  /** 补交告知: the slots the applicant re-uploads while the correction runs (round = `corrections`). */
+  correctionSlots?: string[];
 }
 
-export type Rating = RatingInput & { at: string };
+export type Rating = RatingInput & {
+  at: string;
+  /** 评价申诉 by the department (once, within APPEAL_WINDOW_DAYS), and the supervisor's decision. */
+  appeal?: RatingAppeal;
+  /**
+   * Set (true) when an appeal was upheld (申诉成立): the rating stays on the case but no longer counts
+   * in any public figure or statistic. Absent = it counts.
+   */
+  excluded?: true;
+};
+
+export interface RatingAppeal {
+  status: 'pending' | 'upheld' | 'rejected';
+  at: string;
+  by: string;
+  dept: string;
+  reason: string;
+  decision?: { at: string; by: string; note: string };
+}
 
 export interface Rectification {
   openedAt: string;
   visit?: { at: string; by: string; note: string };
   fix?: { at: string; by: string; note: string };
+  /** Ended without a fix because an appeal against the 差评 was upheld (申诉成立), with its reason. */
+  closed?: { at: string; by: string; note: string };
   /** The applicant's rating of the fix. */
   rating?: Rating;
 }
@@ -117,6 +152,8 @@ export function statusOf(s: Pick<CaseState, 'phase' | 'acceptedAt' | 'result'>):
       return 'correcting';
     case 'special':
       return 'special';
+    case 'payment':
+      return 'awaiting-payment';
     case 'delivery':
       return 'approved';
     case 'closed':
@@ -190,8 +227,9 @@ export function initialState(input: {
   deptCode: string;
   promisedDays: number;
   filedAt: string;
+  fee?: FeeTerms;
 }): CaseState {
-  return {
+  const s: CaseState = {
     plan: input.plan,
     stepIndex: 0,
     phase: 'work',
@@ -203,6 +241,28 @@ export function initialState(input: {
     corrections: 0,
     pauses: [],
     doneDepts: [],
+  };
+  if (!input.fee) return s;
+  s.fee = input.fee;
+  // 工本费: nothing is accepted (or made) until it is paid; the acceptance window starts then.
+  if (input.fee.timing === 'before-acceptance') {
+    const lines = noticeLines(input.fee, undefined);
+    if (lines.ok) {
+      s.phase = 'payment';
+      s.payment = { notice: notice(input.fee, lines.lines, 1, input.filedAt) };
+    }
+  }
+  return s;
+}
+
+function notice(fee: FeeTerms, lines: { label: string; fen: number }[], n: number, at: string) {
+  return {
+    n,
+    lines,
+    fen: lines.reduce((sum, l) => sum + l.fen, 0),
+    issuedAt: at,
+    expiresAt: noticeExpiry(at),
+    payee: fee.payee,
   };
 }
 
@@ -223,7 +283,7 @@ export function openTasks(s: CaseState, track?: Track): Task[] {
 /** 回访 then 整改, by the department that handled the case, at the post that received it. */
 function rectificationTasks(s: CaseState): Task[] {
   const r = s.rectification;
-  if (!r || r.fix) return [];
+  if (!r || r.fix || r.closed) return [];
   const common = {
     stepId: RECTIFICATION_STEP,
     kind: 'staff',
@@ -240,6 +300,8 @@ function caseTasks(s: CaseState): Task[] {
   switch (s.phase) {
     case 'closed':
       return [];
+    case 'payment':
+      return [{ id: 'pay', stepId: 'pay', name: '缴费', kind: 'applicant', post: '申请人' }];
     case 'correction':
       return [{ id: 'supplement', stepId: step.id, name: '补交材料', kind: 'applicant', post: '申请人' }];
     case 'special':
@@ -294,6 +356,8 @@ interface Context {
 interface Rule {
   /** Narrows the catalogue's phases to the steps (or times) where the action is offered (default: all). */
   offered?(s: CaseState, at: string): boolean;
+  /** Refuses inputs that depend on the case (e.g. the fee of this item), before anything changes. */
+  check?(s: CaseState, input: ActionInput): RefusalInfo | undefined;
   /** Changes `c.s` and records events; returns the step to finish, if the action completes one. */
   apply(c: Context): 'finish-step' | 'open-rectification' | undefined;
 }
@@ -376,11 +440,25 @@ const RULES: Record<ActionId, Rule> = {
 
   approve: {
     offered: (s) => reviewing(s) && !isJointStep(s) && isLastStep(s),
+    check: (s, input) => {
+      if (s.fee?.timing !== 'after-approval' || input.fee?.waiver) return undefined;
+      const lines = noticeLines(s.fee, input.fee);
+      return lines.ok ? undefined : { code: 'FEE_REQUIRED', message: lines.message, field: 'fee' };
+    },
     apply({ s, input, actor, by, events, task, answered, at }) {
       s.phase = 'delivery';
       s.result = { outcome: 'approved', text: input.result, at };
       events.push({ type: '办结', actor: by, actorName: actor.name, outcome: '准予', note: input.result });
       answered.push({ taskId: task!.id, output: { decision: 'approve' } });
+      if (s.fee?.timing === 'after-approval') {
+        if (input.fee?.waiver) {
+          s.payment = { waived: { reason: input.fee.waiver, by: actor.name, at } };
+          events.push({ type: '减免', actor: by, actorName: actor.name, note: input.fee.waiver });
+        } else {
+          const lines = noticeLines(s.fee, input.fee);
+          if (lines.ok) issueNotice(s, events, lines.lines, at);
+        }
+      }
       return undefined;
     },
   },
@@ -394,6 +472,7 @@ const RULES: Record<ActionId, Rule> = {
       closePause(s, at);
       s.result = { outcome: 'refused', reasons: reason, remedy: input.remedy || DEFAULT_REMEDY, at };
       events.push({ type: '受理', actor: by, actorName: actor.name, outcome: '不予受理', note: reason });
+      refundIfDue(s, events, at);
       answered.push({ taskId: task!.id, output: { decision: 'refuse' } });
       return undefined;
     },
@@ -413,6 +492,7 @@ const RULES: Record<ActionId, Rule> = {
         outcome: '不予',
         note: `${reason}。${remedy}`,
       });
+      refundIfDue(s, events, at);
       answered.push({ taskId: task!.id, output: { decision: 'deny' } });
       return undefined;
     },
@@ -420,6 +500,19 @@ const RULES: Record<ActionId, Rule> = {
 
   correct: {
     offered: (s) => atAcceptance(s) || (reviewing(s) && !isJointStep(s)),
+    check(s, input) {
+      // Only the case's own slots that the applicant supplies (部门共享 ones are the department's).
+      const mine = new Set(
+        (s.materials?.slots ?? []).filter((x) => x.supply === 'applicant').map((x) => x.id),
+      );
+      const bad = (input.slots ?? []).filter((id) => !mine.has(id));
+      if (bad.length === 0) return undefined;
+      return {
+        code: 'SLOTS_INVALID',
+        field: 'slots',
+        message: '所选的材料项不属于本办件的申请人材料，请刷新页面后重新选择',
+      };
+    },
     apply({ s, input, actor, by, events, task, answered, findings, at }) {
       if (s.corrections > 0) {
         findings.push({
@@ -430,12 +523,16 @@ const RULES: Record<ActionId, Rule> = {
       s.corrections += 1;
       s.phase = 'correction';
       s.supplementPending = false;
+      s.correctionSlots = input.slots ?? [];
       if (!openPause(s)) s.pauses.push({ from: at, reason: '补正' });
+      const names = s.correctionSlots.map((id) => s.materials?.slots.find((x) => x.id === id)?.name);
       events.push({
         type: '补交告知',
         actor: by,
         actorName: actor.name,
         note: `请补交：${input.items!.join('；')}`,
+        // The slots to upload again, by name (the SMS names these briefly).
+        ...(names.length ? { outcome: names.join('、') } : {}),
       });
       answered.push({ taskId: task!.id, output: { decision: 'correct' } });
       return undefined;
@@ -479,15 +576,31 @@ const RULES: Record<ActionId, Rule> = {
   },
 
   deliver: {
+    check: (_s, input) => {
+      if (input.method !== '邮寄') return undefined;
+      if (!input.tracking || !TRACKING_NO.test(input.tracking))
+        return {
+          code: 'TRACKING_REQUIRED',
+          message: '邮寄送达请填写快递单号（8–30 位字母或数字）',
+          field: 'tracking',
+        };
+      return undefined;
+    },
     apply({ s, input, actor, by, events, task, answered, at }) {
       s.phase = 'closed';
-      s.delivery = { method: input.method!, at };
+      s.delivery = {
+        method: input.method!,
+        at,
+        ...(input.method === '邮寄' ? { tracking: input.tracking } : {}),
+      };
       events.push({
         type: '领取登记',
         actor: by,
         actorName: actor.name,
         outcome: input.method,
-        note: input.note,
+        note:
+          [s.delivery.tracking && `快递单号 ${s.delivery.tracking}`, input.note].filter(Boolean).join('；') ||
+          undefined,
       });
       answered.push({ taskId: task!.id, output: { decision: 'delivered' } });
       return undefined;
@@ -505,6 +618,8 @@ const RULES: Record<ActionId, Rule> = {
   },
 
   withdraw: {
+    // An unpaid 工本费 notice may be given up by withdrawing; a fee due after 准予 may not (decided).
+    offered: (s) => s.phase !== 'payment' || s.fee?.timing === 'before-acceptance',
     apply({ s, input, actor, events, answered, tasks, at }) {
       closePause(s, at);
       s.phase = 'closed';
@@ -516,6 +631,7 @@ const RULES: Record<ActionId, Rule> = {
         note: input.reason || '申请人撤回申请',
       });
       for (const t of tasks) answered.push({ taskId: t.id, output: { decision: 'withdrawn' } });
+      refundIfDue(s, events, at);
       return undefined;
     },
   },
@@ -575,6 +691,112 @@ const RULES: Record<ActionId, Rule> = {
     },
   },
 
+  'e-collect': {
+    // 电子送达: the applicant's first download of the result is its 领取登记.
+    offered: (s) => s.deliveryChoice?.method === '电子',
+    apply({ s, events, answered, tasks, at }) {
+      s.phase = 'closed';
+      s.delivery = { method: '电子', at };
+      events.push({
+        type: '领取登记',
+        actor: '系统',
+        outcome: '电子',
+        note: '申请人首次下载办理结果，自动领取登记',
+      });
+      for (const t of tasks)
+        if (t.id === 'deliver') answered.push({ taskId: t.id, output: { decision: 'delivered' } });
+      return undefined;
+    },
+  },
+
+  'pay-confirm': {
+    offered: (s) => !!s.payment?.notice && !s.payment.paid && !s.payment.expiredAt,
+    check: (s, input) => {
+      const p = input.payment!;
+      const n = s.payment!.notice!;
+      return p.n === n.n && p.fen === n.fen
+        ? undefined
+        : { code: 'PAYMENT_MISMATCH', message: '到账金额或通知书与应缴不符', field: 'payment' };
+    },
+    apply({ s, input, events, answered, at }) {
+      const p = input.payment!;
+      s.payment!.paid = { tradeNo: p.tradeNo, fen: p.fen, at };
+      events.push({ type: '缴费', actor: '系统', outcome: '已缴费', note: `已缴纳 ${yuan(p.fen)}` });
+      answered.push({ taskId: 'pay', output: { decision: 'paid' } });
+      if (s.fee?.timing === 'before-acceptance') {
+        // Now the application counts as submitted: the acceptance window starts.
+        s.phase = 'work';
+        s.windowFrom = at;
+        s.stepStartedAt = at;
+      } else {
+        s.phase = 'delivery';
+      }
+      return undefined;
+    },
+  },
+
+  'pay-remind': {
+    offered: (s) => !!s.payment?.notice && !s.payment.paid && !s.payment.remindedAt,
+    apply({ s, events, at }) {
+      s.payment!.remindedAt = at;
+      const n = s.payment!.notice!;
+      events.push({ type: '缴费提醒', actor: '系统', note: `应缴 ${yuan(n.fen)}，缴费期限 ${n.expiresAt}` });
+      return undefined;
+    },
+  },
+
+  'pay-expire': {
+    offered: (s) => !!s.payment?.notice && !s.payment.paid && !s.payment.expiredAt,
+    apply({ s, events, answered, at }) {
+      s.payment!.expiredAt = at;
+      s.phase = 'closed';
+      s.result = {
+        outcome: 'unpaid',
+        text: s.result?.text,
+        reasons: '未在缴费期限内缴纳费用，办件终止；如仍需办理，请重新申请',
+        at,
+      };
+      events.push({ type: '缴费超期', actor: '系统', outcome: '未缴费', note: s.result.reasons });
+      answered.push({ taskId: 'pay', output: { decision: 'unpaid' } });
+      return undefined;
+    },
+  },
+
+  'refund-done': {
+    offered: (s) => !!s.payment?.refund && !s.payment.refund.doneAt,
+    apply({ s, events, at }) {
+      const r = s.payment!.refund!;
+      r.doneAt = at;
+      events.push({ type: '退费', actor: '系统', outcome: '已退还', note: `已原路退还 ${yuan(r.fen)}` });
+      return undefined;
+    },
+  },
+
+  'appeal-rating': {
+    offered: (s, at) => !!s.rating && !s.rating.appeal && withinAppealWindow(s.rating.at, at),
+    apply({ s, input, actor, events, at }) {
+      const reason = input.reason!;
+      s.rating!.appeal = { status: 'pending', at, by: actor.name, dept: actor.dept ?? s.deptCode, reason };
+      events.push({
+        type: '评价申诉',
+        actor: actor.deptName || '承办部门',
+        actorName: actor.name,
+        note: reason,
+      });
+      return undefined;
+    },
+  },
+
+  'appeal-uphold': {
+    offered: (s) => s.rating?.appeal?.status === 'pending',
+    apply: (c) => decideAppeal(c, 'upheld'),
+  },
+
+  'appeal-reject': {
+    offered: (s) => s.rating?.appeal?.status === 'pending',
+    apply: (c) => decideAppeal(c, 'rejected'),
+  },
+
   'deem-accept': {
     offered: atAcceptance,
     apply({ s, events, answered, tasks, at }) {
@@ -591,6 +813,39 @@ const RULES: Record<ActionId, Rule> = {
   },
 };
 
+const withinAppealWindow = (from: string, at: string) =>
+  Date.parse(at) <= Date.parse(from) + APPEAL_WINDOW_DAYS * 86_400_000;
+
+/**
+ * A supervisor's decision on a pending 评价申诉. Upheld (申诉成立): the rating no longer counts
+ * (`excluded`) and an open rectification ends with the decision as its reason (its task answered, so
+ * the rectification's execution finishes and its timers go stale).
+ */
+function decideAppeal(
+  { s, input, actor, events, answered, tasks, at }: Context,
+  status: 'upheld' | 'rejected',
+) {
+  const rating = s.rating!;
+  const note = input.reason!;
+  rating.appeal = { ...rating.appeal!, status, decision: { at, by: actor.name, note } };
+  events.push({
+    type: '申诉审核',
+    actor: '监察人员',
+    actorName: actor.name,
+    outcome: status === 'upheld' ? '申诉成立' : '申诉不成立',
+    note,
+  });
+  if (status === 'rejected') return undefined;
+  rating.excluded = true;
+  const r = s.rectification;
+  if (r && !r.fix && !r.closed) {
+    r.closed = { at, by: actor.name, note: `差评申诉成立：${note}` };
+    for (const t of tasks.filter((t) => trackOf(t) === 'rectification'))
+      answered.push({ taskId: t.id, output: { decision: 'appeal-upheld' } });
+  }
+  return undefined;
+}
+
 /** Whether the catalogue and the rule offer `id` on the case as it is at `at`. */
 function offered(s: CaseState, id: ActionId, at: string): boolean {
   return (ACTIONS[id].phases as readonly Phase[]).includes(s.phase) && (RULES[id].offered?.(s, at) ?? true);
@@ -604,6 +859,11 @@ export function actionsFor(s: CaseState, task: Task, at: string): ActionId[] {
     const spec: ActionSpec = ACTIONS[id];
     return spec.by === 'staff' && (spec.track ?? 'case') === trackOf(task) && offered(s, id, at);
   });
+}
+
+/** What the department (评价申诉) or a supervisor (申诉审核) may do on the case as a whole now. */
+export function caseActionsBy(kind: 'department' | 'supervisor', s: CaseState, at: string): ActionId[] {
+  return ACTION_IDS.filter((id) => ACTIONS[id].by === kind && offered(s, id, at));
 }
 
 /** Applicant actions that need no open task (补交材料, 撤回 until the decision, 评价 after 办结). */
@@ -652,6 +912,8 @@ export function applyAction(
   }
   const checked = checkActionInput(action, rawInput);
   if (!checked.ok) return checked;
+  const problem = RULES[action].check?.(before, checked.input);
+  if (problem) return { ok: false, ...problem };
   // Transition.
   const s = structuredClone(before);
   const c: Context = {
@@ -676,6 +938,28 @@ export function applyAction(
     findings: c.findings,
     opens: then === 'open-rectification' ? 'rectification' : undefined,
   };
+}
+
+/** A notice for `lines`: the case waits on its payment (the task `pay`). */
+function issueNotice(
+  s: CaseState,
+  events: EventDraft[],
+  lines: { label: string; fen: number }[],
+  at: string,
+) {
+  const n = (s.payment?.notice?.n ?? 0) + 1;
+  s.phase = 'payment';
+  s.payment = { notice: notice(s.fee!, lines, n, at) };
+  const total = s.payment.notice!.fen;
+  events.push({ type: '缴费通知', actor: '系统', outcome: yuan(total), note: `应缴 ${yuan(total)}` });
+}
+
+/** A paid fee the item refunds when the case ends thus: the refund is asked of the provider (stream). */
+function refundIfDue(s: CaseState, events: EventDraft[], at: string) {
+  const paid = s.payment?.paid;
+  if (!paid || s.payment!.refund || !s.result || !s.fee?.refundOn.includes(s.result.outcome)) return;
+  s.payment!.refund = { fen: paid.fen, reason: `${s.result.outcome}`, requestedAt: at };
+  events.push({ type: '退费', actor: '系统', outcome: '退费中', note: `将原路退还 ${yuan(paid.fen)}` });
 }
 
 function accept(s: CaseState, at: string) {
@@ -717,6 +1001,8 @@ export interface Deadlines {
   /** A 差评's 回访 and 整改 limits, while each is open. */
   visit?: string;
   rectify?: string;
+  /** The open payment notice's 缴费期限 (calendar days, not working days). */
+  payment?: string;
   /** Working days the clock has stood still (补正, 特别程序). */
   pausedDays: number;
   /**
@@ -735,7 +1021,9 @@ export type TimerKey =
   | 'visit-yellow'
   | 'visit-red'
   | 'rectify-yellow'
-  | 'rectify-red';
+  | 'rectify-red'
+  | 'pay-remind'
+  | 'pay-expire';
 
 export interface Timer {
   fireAt: string;
@@ -746,6 +1034,8 @@ export interface Timer {
 /** RFC 3339 without fractions, as Step Functions Wait timestamps want; rounded up so a timer never fires early. */
 const instant = (d: Date) =>
   new Date(Math.ceil(d.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+/** The same rounding for other supervised limits (在线咨询, functions/domain/consultation.ts). */
+export const timerInstant = instant;
 
 const toIntervals = (pauses: Pause[], now: string): Interval[] =>
   pauses.map((p) => ({ from: new Date(p.from), to: new Date(p.to ?? now) }));
@@ -773,6 +1063,16 @@ export function supervise(
   const deadlines: Deadlines = { pausedDays: Math.round(pausedDays * 100) / 100 };
   superviseRectification(s, cal, config, deadlines, timers);
   if (s.phase === 'closed' || s.phase === 'delivery') return withProvisional(s, cal, deadlines, timers);
+  if (s.phase === 'payment') {
+    // The applicant's turn: no staff limit runs; the notice's own limit does.
+    const n = s.payment?.notice;
+    if (n && !s.payment?.paid) {
+      deadlines.payment = n.expiresAt;
+      if (!s.payment?.remindedAt) timers['pay-remind'] = { fireAt: instant(new Date(reminderAt(n))) };
+      timers['pay-expire'] = { fireAt: instant(new Date(n.expiresAt)) };
+    }
+    return withProvisional(s, cal, deadlines, timers);
+  }
   const running = !openPause(s);
   const step = currentStep(s);
 
@@ -813,7 +1113,7 @@ function superviseRectification(
   timers: Partial<Record<TimerKey, Timer>>,
 ) {
   const r = s.rectification;
-  if (!r || r.fix) return;
+  if (!r || r.fix || r.closed) return;
   const opened = new Date(r.openedAt);
   const limits = [
     ['visit', config.rectification.visitDays],
@@ -848,7 +1148,7 @@ function withProvisional(
  * The yellow warning: the operator's threshold, but never before half the limit is used — with a
  * one-day step, "1 working day left" would otherwise warn the moment the step begins.
  */
-function warnAt(
+export function warnAt(
   cal: WorkingCalendar,
   start: Date,
   deadline: Date,
@@ -874,11 +1174,16 @@ export function alertStillApplies(alert: { scope: AlertScope; stepId?: string },
     case 'deem':
       return running && !s.acceptedAt;
     case 'visit':
-      return !!s.rectification && !s.rectification.visit;
+      return !!s.rectification && !s.rectification.visit && !s.rectification.closed;
     case 'rectify':
-      return !!s.rectification && !s.rectification.fix;
+      return !!s.rectification && !s.rectification.fix && !s.rectification.closed;
     case 'process':
+    case 'reply':
+    case 'payment':
       return true;
+    // A consultation's alerts close by the consultation's own rule (functions/consult/supervision.ts).
+    case 'answer':
+      return false;
   }
 }
 
@@ -890,6 +1195,16 @@ export const RESOLVED_NOTE: Record<AlertScope, string> = {
   visit: '已回访申请人，预警自动关闭',
   rectify: '差评已整改，预警自动关闭',
   process: '',
+  reply: '',
+  payment: '',
+  answer: '咨询已答复，预警自动关闭',
+};
+
+/** Timers that fire a system action of the catalogue (the others raise alerts). */
+export const TIMER_ACTIONS: Partial<Record<TimerKey, ActionId>> = {
+  deem: 'deem-accept',
+  'pay-remind': 'pay-remind',
+  'pay-expire': 'pay-expire',
 };
 
 /** A timer that fires is acted on only if the case still wants exactly it (else it is stale). */

@@ -21,6 +21,14 @@ export const REFUSAL_STATUS = {
   RESULT_REQUIRED: 422,
   METHOD_REQUIRED: 422,
   RATING_REQUIRED: 422,
+  /** 准予 of an item that charges afterwards without the category or amount (or a 减免 reason). */
+  FEE_REQUIRED: 422,
+  /** A payment that does not match its notice (amount, notice): never counted. */
+  PAYMENT_MISMATCH: 422,
+  /** 领取登记 by post without the parcel's tracking number. */
+  TRACKING_REQUIRED: 422,
+  /** 补交告知 naming a slot that is not one of the case's applicant slots. */
+  SLOTS_INVALID: 422,
   /** An input has the wrong shape (type, length, unknown value). */
   INPUT_INVALID: 400,
   /** The same Idempotency-Key was sent with a different request body. */

@@ -4,7 +4,9 @@
  * Instants are ISO 8601 with +08:00.
  */
 import type { ActionId, RatingInput } from './actions.ts';
-import type { DeadlineKey, PlanStep, Task } from './process.ts';
+import type { DeliveryChoice } from './delivery.ts';
+import type { PaymentView } from './payment.ts';
+import type { DeadlineKey, PlanStep, RatingAppeal, Task } from './process.ts';
 import type {
   AlertScope,
   AlertStatus,
@@ -79,6 +81,12 @@ export interface ProgressView extends CaseSummary {
 export interface RatingView extends RatingInput {
   levelName: string;
   at: string;
+  /**
+   * 评价申诉 and its decision, without the names of who appealed and decided (the case page and the
+   * public progress answer both show it); `excluded` once upheld (the rating no longer counts in any figure).
+   */
+  appeal?: Omit<RatingAppeal, 'by' | 'decision'> & { decision?: { at: string; note: string } };
+  excluded?: true;
 }
 
 /** The rectification of a 差评: its limits while open, what the department did, and its rating. */
@@ -88,6 +96,8 @@ export interface RectificationView {
   rectifyDeadline?: string;
   visit?: { at: string; note: string };
   fix?: { at: string; note: string };
+  /** Ended without a fix: an appeal against the 差评 was upheld. */
+  closed?: { at: string; note: string };
   rating?: RatingView;
 }
 
@@ -113,10 +123,40 @@ export interface AlertView {
   note: string;
   raisedAt: string;
   status: AlertStatus;
-  urge?: { by: string; note: string; at: string };
+  /** 督办: who urged, and by when the department must reply (`replyBy`; an overdue reply escalates). */
+  urge?: { by: string; bySub?: string; note: string; at: string; replyBy?: string; escalatedAt?: string };
   reply?: { by: string; note: string; at: string };
   /** Why and when it closed by itself (status `resolved`). */
   resolved?: { note: string; at: string };
+  /** A finding raised because a 督办 went unanswered past `urge.replyBy` (scope `reply`): reported to the city. */
+  escalation?: { alertId: string; urgedBy: string; urgedBySub?: string; to: 'city' };
+}
+
+/** An alert past its limit, as the supervisor's overdue list shows it: working days late. */
+export interface OverdueAlertView extends AlertView {
+  lateDays: number;
+}
+
+/** GET …/alerts and …/alerts?view=overdue: one page, and the cursor of the next. */
+export interface AlertPage {
+  alerts: AlertView[];
+  cursor?: string;
+}
+
+/** GET …/alerts/summary: the supervisor dashboard's figures of one hall (or one department of it). */
+export interface AlertSummary {
+  hallId: string;
+  /** The Beijing day counted. */
+  day: string;
+  /** Alerts raised today, by level. */
+  today: { yellow: number; red: number; finding: number };
+  /** 督办 waiting for the department's reply, and how many of them are past their reply deadline. */
+  urged: number;
+  urgedOverdue: number;
+  /** Red alerts and findings past their limit that nobody answered yet (the overdue list's length). */
+  overdue: number;
+  /** Of those, unanswered 督办 reported to the city (findings of scope `reply`). */
+  escalated: number;
 }
 
 export interface CaseDetail extends ProgressView {
@@ -124,11 +164,19 @@ export interface CaseDetail extends ProgressView {
   queryCode?: string;
   applicant: { name: string; phone?: string };
   agent?: { name: string };
+  /** How it was filed: by the applicant online, or by an agent (代办员) for them. */
+  channel: 'online' | 'agent';
   enterprise?: { uscc: string; name?: string };
   form: Record<string, unknown>;
+  /** 网上缴费: the item's fee, the notice and what became of it (items that charge). */
+  payment?: PaymentView;
+  /** 送达 as the applicant chose it at filing (the address for 邮寄). */
+  deliveryChoice?: DeliveryChoice;
   plan: PlanStep[];
   tasks: CaseTaskView[];
   applicantActions: ActionId[];
+  /** What this viewer may do on the case as a whole: the department's 评价申诉, a supervisor's decision on it. */
+  officialActions: ActionId[];
   alerts?: AlertView[];
   chain?: { ok: true } | { ok: false; seq: number; reason: string };
   supervisionError?: string;
@@ -169,6 +217,8 @@ export interface QueuePage extends Paged {
 /** A case in 我的办件, with whether it waits on the applicant (补正). */
 export interface MyCase extends CaseSummary {
   needsMe: boolean;
+  /** 代办: in the list of the agent who filed it, whose case it is (the name masked). */
+  filedFor?: string;
 }
 
 /** GET /cases: one page of 我的办件, newest first. */

@@ -119,7 +119,17 @@ export type CaseEventType =
   | '评价'
   | '差评回访'
   | '差评整改'
-  | '整改评价';
+  | '整改评价'
+  // 评价申诉 by the department and the supervisor's decision (申诉成立 / 申诉不成立)
+  | '评价申诉'
+  | '申诉审核'
+  // 网上缴费 (functions/domain/payment.ts): notice issued, reminded, paid, expired, waived, refunded
+  | '缴费通知'
+  | '缴费提醒'
+  | '缴费'
+  | '缴费超期'
+  | '减免'
+  | '退费';
 
 export type CaseStatus =
   | 'submitted'
@@ -127,6 +137,8 @@ export type CaseStatus =
   | 'correcting'
   | 'special'
   | 'approved'
+  | 'awaiting-payment'
+  | 'unpaid'
   | 'refused'
   | 'denied'
   | 'withdrawn'
@@ -138,6 +150,8 @@ export const STATUS_NAMES: Record<CaseStatus, string> = {
   correcting: '待补交材料',
   special: '特别程序中',
   approved: '已办结（准予），待领取',
+  'awaiting-payment': '待缴费',
+  unpaid: '未按期缴费，已终止',
   refused: '不予受理',
   denied: '已办结（不予许可）',
   withdrawn: '申请人已撤回',
@@ -145,12 +159,13 @@ export const STATUS_NAMES: Record<CaseStatus, string> = {
 };
 
 /** How a case ended (or will end once delivered). */
-export type Outcome = 'approved' | 'denied' | 'refused' | 'withdrawn';
+export type Outcome = 'approved' | 'denied' | 'refused' | 'withdrawn' | 'unpaid';
 export const OUTCOME_NAMES: Record<Outcome, string> = {
   approved: '准予',
   denied: '不予许可',
   refused: '不予受理',
   withdrawn: '撤回',
+  unpaid: '未按期缴费',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -221,7 +236,17 @@ export const ALERT_STATUS_NAMES: Record<AlertStatus, string> = {
 };
 
 /** What an alert watches: the case's limit, a step's limit, the acceptance window, the procedure. */
-export type AlertScope = 'case' | 'step' | 'deem' | 'process' | 'visit' | 'rectify';
+export type AlertScope =
+  | 'case'
+  | 'step'
+  | 'deem'
+  | 'process'
+  | 'visit'
+  | 'rectify'
+  | 'reply'
+  | 'payment'
+  /** 在线咨询's answer limit (the alert's caseNo is then the consultation number, ZX…). */
+  | 'answer';
 export const SCOPE_NAMES: Record<AlertScope, string> = {
   case: '办件总时限',
   step: '环节时限',
@@ -229,6 +254,9 @@ export const SCOPE_NAMES: Record<AlertScope, string> = {
   process: '办理过程',
   visit: '差评回访时限',
   rectify: '差评整改时限',
+  payment: '网上缴费',
+  reply: '督办回复时限',
+  answer: '咨询答复时限',
 };
 
 /** The marks of a task in a queue. */

@@ -1,5 +1,5 @@
 /**
- * Operators: GET /api/accounts?role=, PUT /api/accounts/{sub}/roles (audited),
+ * Operators: GET /api/accounts?role=&q=&limit=&cursor=, PUT /api/accounts/{sub}/roles (audited),
  * GET /api/audit?class=&type=&actor=&subject=&day=|from=&to=&limit=&cursor= (audit.ts).
  */
 import { z } from 'zod';
@@ -16,6 +16,8 @@ import { changeRoles, requireOperator } from './service.ts';
 
 const listQuery = z.object({
   role: z.enum(ROLES).default('applicant'),
+  /** A username or mobile (that account, whatever its role), else part of a name or username. */
+  q: z.string().trim().min(1).max(40, '查找内容不能超过 40 个字').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(2000).optional(),
 });
@@ -43,13 +45,18 @@ export const handler = routes({
   'GET /api/accounts': api({ auth: 'user', query: listQuery }, async ({ event, principal, query }) => {
     requireOperator(principal);
     const ctx = context(event);
-    decodeCursor(query.cursor, {
+    const start = decodeCursor(query.cursor, {
       keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
       partition: ['gsi1pk', `ROLE#${query.role}`],
     });
-    const page = await ctx.store.listAccounts(query.role, query.limit, query.cursor);
+    // An exact username or phone number finds that one account (the sign-in lookup), first page only.
+    const exact = query.q && !start ? await ctx.store.findByLogin(query.q) : undefined;
+    const page = await ctx.store.listAccounts(query.role, { limit: query.limit, start, contains: query.q });
+    const accounts = exact ? [exact, ...page.accounts.filter((a) => a.sub !== exact.sub)] : page.accounts;
     // Operators see accounts masked: they manage roles, not identities.
-    return { body: { accounts: page.accounts.map((a) => accountView(a, false)), cursor: page.cursor } };
+    return {
+      body: { accounts: accounts.map((a) => accountView(a, false)), cursor: encodeCursor(page.next) },
+    };
   }),
   'PUT /api/accounts/{sub}/roles': api(
     { auth: 'user', body: roleChange },

@@ -197,7 +197,7 @@ export const personRegistration = z
   });
 export type PersonRegistration = z.infer<typeof personRegistration>;
 
-const purposeError = { error: '请说明验证码用途（register、reclaim、reset 或 login）' };
+const purposeError = { error: '请说明验证码用途（register、reclaim、reset、login 或 consult）' };
 
 /**
  * `POST /api/accounts/codes`: an SMS code to prove control of a phone.
@@ -220,10 +220,15 @@ export const codeRequest = z.discriminatedUnion(
     z.object({ purpose: z.literal('reclaim'), name: personNameSchema, idNumber: residentIdSchema }).strict(),
     z.object({ purpose: z.literal('reset'), phone: mobileSchema }).strict(),
     z.object({ purpose: z.literal('login'), phone: mobileSchema }).strict(),
+    z.object({ purpose: z.literal('consult'), phone: mobileSchema }).strict(),
   ],
   purposeError,
 );
 export type CodeRequest = z.infer<typeof codeRequest>;
+
+/** `POST /api/accounts/phone-proofs`: the code of a `consult` request, for a phone proof (phone-proof.ts). */
+export const phoneProofRequest = z.object({ phone: mobileSchema, code: smsCode }).strict();
+export type PhoneProofRequest = z.infer<typeof phoneProofRequest>;
 
 /** `POST /api/accounts/password-reset`: a new password with the code of a reset or a reclaim. */
 export const passwordReset = z

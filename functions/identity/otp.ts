@@ -1,13 +1,14 @@
 /**
  * SMS codes that prove control of a phone: registration (the phone the population registry holds
- * for the ID), reclaiming an identity someone else registered, password reset, and SMS sign-in.
+ * for the ID), reclaiming an identity someone else registered, password reset, SMS sign-in, and an
+ * anonymous 在线咨询 (the code buys a phone proof, phone-proof.ts).
  * One live code per purpose and target (`OTP#<purpose>#<target>`), 6 digits, 10 minutes, 5 tries;
  * only a salted hash is stored. Pure: generation, hashing, the stored shape, the SMS texts and the
  * refusals. The atomic parts (claiming a try, consuming the code) are in store.ts.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-export const PURPOSES = ['register', 'reclaim', 'reset', 'login'] as const;
+export const PURPOSES = ['register', 'reclaim', 'reset', 'login', 'consult'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 export interface SmsChallenge {
@@ -56,6 +57,7 @@ export function codeMessage(purpose: Purpose, code: string): string {
     reclaim: '您正在找回以您身份证号码注册的账户，完成后原密码失效',
     reset: '您正在重置登录密码',
     login: '您正在使用短信验证码登录',
+    consult: '您正在网上办事大厅在线咨询（验证手机号码）',
   }[purpose];
   return `${SIGNATURE}${what}，验证码 ${code}，10 分钟内有效。如非本人操作，请勿将验证码告知他人。`;
 }

@@ -30,6 +30,7 @@ import {
   type Membership,
   type PasswordReset,
   type PersonRegistration,
+  type PhoneProofRequest,
   type RoleChange,
   withRoles,
 } from './model.ts';
@@ -47,6 +48,7 @@ import {
   wrongCode,
 } from './otp.ts';
 import { hashPassword, passwordProblem } from './password.ts';
+import { issuePhoneProof } from './phone-proof.ts';
 import { checkEnterprise, checkPerson } from './registry.ts';
 import { changeRevokesTokens, validAfter } from './revocation.ts';
 import {
@@ -195,6 +197,10 @@ export async function sendCode(ctx: Context, input: CodeRequest, sendSms: SendSm
       phone = record.phone;
       break;
     }
+    case 'consult':
+      // Anyone may ask with their own phone; the code only proves they hold it (phone-proof.ts).
+      phone = input.phone;
+      break;
     case 'reset':
     case 'login': {
       const account = await ctx.store.findByLogin(input.phone);
@@ -241,6 +247,18 @@ export async function sendCode(ctx: Context, input: CodeRequest, sendSms: SendSm
   }
   await audit(ctx, { type: 'sms_code', actor: sub ?? actor, details: { purpose: input.purpose, phone } });
   return answer;
+}
+
+/**
+ * `POST /api/accounts/phone-proofs`: a `consult` code, tried under the same rule as every code (one
+ * try claimed atomically per call, five per code) and consumed, buys a phone proof for a hall's
+ * 在线咨询. One proof per code: parallel calls with the right code get one proof, the rest CODE_NOT_FOUND.
+ */
+export async function provePhone(ctx: Context, input: PhoneProofRequest) {
+  const challenge = await checkCode(ctx, 'consult', input.phone, input.code);
+  if (!(await ctx.store.consumeChallenge(challenge))) throw refusal(noTryLeft('missing'));
+  const { proof, expiresAtMs } = issuePhoneProof(input.phone, ctx.now);
+  return { proof, phone: maskPhone(input.phone), expiresAt: new Date(expiresAtMs).toISOString() };
 }
 
 /**
@@ -710,8 +728,15 @@ export async function changeRoles(
         subject: sub,
         ip: ctx.ip,
         details: {
-          from: { roles: account.roles, hall: account.hall, dept: account.dept, posts: account.posts },
-          to: { roles: next.roles, hall: next.hall, dept: next.dept, posts: next.posts },
+          // With the status, so a disabling or enabling reads as such in the log.
+          from: {
+            roles: account.roles,
+            hall: account.hall,
+            dept: account.dept,
+            posts: account.posts,
+            status: account.status,
+          },
+          to: { roles: next.roles, hall: next.hall, dept: next.dept, posts: next.posts, status: next.status },
         },
       },
       new Date(ctx.now),

@@ -390,24 +390,45 @@ export class AccountStore {
     );
   }
 
-  /** Accounts whose first role is `role`, by username; `cursor` continues a page. */
-  async listAccounts(role: Role, limit: number, cursor?: string) {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byRole',
-        KeyConditionExpression: 'gsi1pk = :r',
-        ExpressionAttributeValues: { ':r': `ROLE#${role}` },
-        Limit: limit,
-        ExclusiveStartKey: cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString()) : undefined,
-      }),
-    );
-    return {
-      accounts: (out.Items ?? []).map((i) => strip<Account>(i) as Account),
-      cursor: out.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url')
-        : undefined,
-    };
+  /**
+   * Accounts whose first role is `role`, by username, after the index key `start`; with `contains`,
+   * only those whose name or username contains it (read on until the page is full or 20 reads).
+   * `next` is the index key to continue from (the caller signs it: #lib/cursor.ts).
+   */
+  async listAccounts(role: Role, opts: { limit: number; start?: Record<string, string>; contains?: string }) {
+    const found: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined = opts.start;
+    let reads = 0;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byRole',
+          KeyConditionExpression: 'gsi1pk = :r',
+          ...(opts.contains
+            ? {
+                FilterExpression: 'contains(#n, :q) OR contains(#u, :q)',
+                ExpressionAttributeNames: { '#n': 'name', '#u': 'username' },
+              }
+            : {}),
+          ExpressionAttributeValues: {
+            ':r': `ROLE#${role}`,
+            ...(opts.contains ? { ':q': opts.contains } : {}),
+          },
+          Limit: opts.limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && found.length < opts.limit && ++reads < 20);
+    const page = found.slice(0, opts.limit);
+    const last = page.at(-1);
+    const next =
+      found.length > opts.limit && last
+        ? { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }
+        : start;
+    return { accounts: page.map((i) => strip<Account>(i) as Account), next };
   }
 
   // -------------------------------------------------------------------------------------------

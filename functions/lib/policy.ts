@@ -48,6 +48,16 @@ export function canActOnTask(
   );
 }
 
+/** Staff of this hall and department act for the department as a whole (评价申诉, 在线咨询 answers). */
+export function actsForDepartment(who: Principal, hallId: string, deptCode: string): boolean {
+  return who.roles.includes('staff') && who.hall === hallId && !!who.dept && who.dept === deptCode;
+}
+
+/** A supervisor of this hall, or a city-wide one. */
+export function supervisesHall(who: Principal, hallId: string): boolean {
+  return who.roles.includes('supervisor') && (who.hall === '*' || who.hall === hallId);
+}
+
 /** Staff of this hall may see queues of their own department and posts only. */
 export function canSeeQueue(who: Principal, hallId: string, deptCode: string, post: string): boolean {
   return (

@@ -17,6 +17,9 @@ import { beijingIso } from '#domain/time.ts';
 import { SEVERITY_NAMES } from '#domain/vocabulary.ts';
 import { ConflictError } from '#functions/cases/ports.ts';
 import { type AlertRecord, type CaseRecord, getAlerts, updateAlert } from '#functions/cases/store.ts';
+import type { ConsultRecord } from '#functions/consult/store.ts';
+import { closeAnsweredAlerts } from '#functions/consult/supervision.ts';
+import { replyTimerName } from '#functions/supervision/escalation.ts';
 import { env, sfn, sns } from '#lib/aws.ts';
 import { logger } from '#lib/logger.ts';
 import { streamHandler } from '#lib/streams.ts';
@@ -68,6 +71,8 @@ export function alertEvent(hall: string, alert: AlertRecord) {
     deadline: beijingIso(alert.deadline),
     note: alert.note,
     raisedAt: beijingIso(alert.raisedAt),
+    // An unanswered 督办 (scope `reply`): reported to the city's supervisors, naming the alert urged.
+    ...(alert.escalation ? { escalatedTo: alert.escalation.to, urgedAlertId: alert.escalation.alertId } : {}),
   };
 }
 
@@ -75,7 +80,9 @@ async function publishAlert(alert: AlertRecord) {
   await sns.send(
     new PublishCommand({
       TopicArn: env('ALERTS_TOPIC_ARN'),
-      Subject: `电子监察：${SEVERITY_NAMES[alert.severity]}`,
+      Subject: alert.escalation
+        ? '电子监察：督办逾期未回复（上报市级）'
+        : `电子监察：${SEVERITY_NAMES[alert.severity]}`,
       Message: JSON.stringify(alertEvent(env('HALL_ID'), alert)),
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: alert.severity },
@@ -91,7 +98,14 @@ const movedOn = (a: CaseState, b: CaseState) =>
   a.phase !== b.phase ||
   a.acceptedAt !== b.acceptedAt ||
   !!a.rectification?.visit !== !!b.rectification?.visit ||
-  !!a.rectification?.fix !== !!b.rectification?.fix;
+  !!a.rectification?.fix !== !!b.rectification?.fix ||
+  !!a.rectification?.closed !== !!b.rectification?.closed;
+
+/** Why an alert closed: its step or limit is done, or the 差评 it watched was annulled on appeal. */
+const resolvedNote = (alert: AlertRecord, record: CaseRecord) =>
+  record.rectification?.closed && (alert.scope === 'visit' || alert.scope === 'rectify')
+    ? '差评申诉成立，整改终止，预警自动关闭'
+    : RESOLVED_NOTE[alert.scope];
 
 /** 待督办 alerts whose step or limit is done close by themselves, saying so; urged ones still await the reply. */
 async function closeMootAlerts(record: CaseRecord) {
@@ -100,7 +114,7 @@ async function closeMootAlerts(record: CaseRecord) {
     if (alert.status !== 'open' || alertStillApplies(alert, record)) continue;
     try {
       await updateAlert(
-        { ...alert, status: 'resolved', resolved: { at, note: RESOLVED_NOTE[alert.scope] } },
+        { ...alert, status: 'resolved', resolved: { at, note: resolvedNote(alert, record) } },
         'open',
       );
       logger.info('alert closed by itself', { caseNo: record.caseNo, alertId: alert.alertId });
@@ -121,8 +135,37 @@ export const handler = streamHandler(async ({ eventName, newImage: image, oldIma
       await startTimer(String(image.caseNo), key, timer);
     if (old && movedOn(old as unknown as CaseState, image as unknown as CaseState))
       await closeMootAlerts(image as unknown as CaseRecord);
-  } else if (eventName === 'INSERT' && typeof image.sk === 'string' && image.sk.startsWith('ALERT#')) {
-    await publishAlert(image as unknown as AlertRecord);
-    logger.info('alert raised', { caseNo: image.caseNo, alertId: image.alertId });
+  } else if (image.sk === 'CONSULT') {
+    // 在线咨询: its answer limit on the same timers; answered, its 待督办 alerts close (functions/consult).
+    for (const [key, timer] of newTimers(
+      old?.timers as Timers | undefined,
+      image.timers as Timers | undefined,
+    ))
+      await startTimer(String(image.caseNo), key, timer);
+    if (old && old.status !== image.status) await closeAnsweredAlerts(image as unknown as ConsultRecord);
+  } else if (typeof image.sk === 'string' && image.sk.startsWith('ALERT#')) {
+    const alert = image as unknown as AlertRecord;
+    if (eventName === 'INSERT') {
+      await publishAlert(alert);
+      logger.info('alert raised', { caseNo: image.caseNo, alertId: image.alertId });
+    }
+    // 督办: the department's reply deadline gets a timer of the same machine (escalation.ts).
+    const replyBy = alert.status === 'urged' ? alert.urge?.replyBy : undefined;
+    if (replyBy && (old as unknown as AlertRecord | undefined)?.urge?.replyBy !== replyBy)
+      await startReplyTimer(alert.caseNo, alert.alertId, replyBy);
   }
 });
+
+async function startReplyTimer(caseNo: string, alertId: string, fireAt: string) {
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: env('TIMER_STATE_MACHINE_ARN'),
+        name: replyTimerName(caseNo, alertId, fireAt),
+        input: JSON.stringify({ caseNo, key: 'reply', alertId, timer: { fireAt } }),
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
+  }
+}

@@ -36,13 +36,23 @@ const hallRoutes = (prefix: string) => ({
   [`GET ${prefix}/cases/{caseNo}/materials`]: api({ auth: 'user' }, async ({ params, principal }) => {
     const who = principal!;
     const caseNo = params.caseNo ?? '';
-    const { materials, files } = await caseFiles(who, caseNo);
+    const { record, materials, files } = await caseFiles(who, caseNo);
     const body: CaseMaterialsView = {
       caseNo,
+      ...(record.phase === 'correction' && record.correctionSlots?.length
+        ? {
+            correction: {
+              round: record.corrections,
+              slots: record.correctionSlots,
+              ...(record.applicant.sub === who.sub ? { draftId: materials?.draftId } : {}),
+            },
+          }
+        : {}),
       slots: (materials?.slots ?? []).map((slot) => ({
         ...slot,
         files: files.filter((f) => f.slotId === slot.id).map(fileView),
         owed: materials?.owed.includes(slot.id) ?? false,
+        ...(materials?.fills?.[slot.id] ? { licence: materials.fills[slot.id] } : {}),
       })),
       ...(official(who)
         ? {

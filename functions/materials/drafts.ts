@@ -16,14 +16,18 @@ import { nowMs } from '#domain/clock.ts';
 import {
   checkDeclared,
   type DraftView,
+  type FileFormat,
   FORMAT_INFO,
   MATERIAL_LIMITS,
   rejections,
   SLOT_ID,
-  slotsOf,
+  type Slot,
+  slotsForFiling,
   type UploadTicketView,
 } from '#domain/materials.ts';
 import { beijingIso } from '#domain/time.ts';
+import { isCaseNo } from '#functions/cases/model.ts';
+import { getCase } from '#functions/cases/store.ts';
 import { readItem } from '#functions/catalogue/store.ts';
 import { routes } from '#functions/identity/runtime.ts';
 import { AccountStore } from '#functions/identity/store.ts';
@@ -42,6 +46,7 @@ import {
   putTicket,
   refreshSlots,
   removeFile,
+  resubmitted,
   sameOwner,
   uploadView,
 } from './store.ts';
@@ -107,6 +112,70 @@ function draftView(d: Awaited<ReturnType<typeof getDraftItems>> & object): Draft
 
 let limiter: SlidingLimiter | undefined;
 
+/**
+ * The upload ticket: one account's daily quota, then a presigned POST for exactly one key of the
+ * draft's slot, that content type and 1…maxBytes, valid five minutes; the ticket the verifier judges
+ * by (for a 补交, marked with the case and the correction's round).
+ */
+async function ticketFor(
+  user: Principal,
+  draftId: string,
+  slot: Slot,
+  declared: { format: FileFormat; fileName: string },
+  correction?: { caseNo: string; round: number },
+): Promise<UploadTicketView> {
+  limiter ??= new SlidingLimiter(dynamo, env('LIMITS_TABLE'));
+  const quota = await limiter.hit(
+    { key: `upload#${user.sub}`, max: MATERIAL_LIMITS.uploadsPerDay, windowMs: DAY_MS },
+    nowMs(),
+  );
+  if (!quota.allowed) {
+    const hours = Math.max(1, Math.ceil(quota.retryAfterMs / 3600_000));
+    throw new HttpError(
+      429,
+      'UPLOAD_QUOTA',
+      `今天上传的次数已达上限（${MATERIAL_LIMITS.uploadsPerDay} 次），请约 ${hours} 小时后再试`,
+    );
+  }
+  const uploadId = randomUUID();
+  const key = incomingKey(draftId, slot.id, uploadId);
+  const contentType = FORMAT_INFO[declared.format].mime;
+  const post = await createPresignedPost(s3, {
+    Bucket: env('MATERIALS_BUCKET'),
+    Key: key,
+    Conditions: [
+      ['content-length-range', 1, slot.maxBytes],
+      ['eq', '$Content-Type', contentType],
+    ],
+    Fields: { 'Content-Type': contentType },
+    Expires: MATERIAL_LIMITS.policySeconds,
+  });
+  const at = new Date(nowMs()).toISOString();
+  await putTicket({
+    draftId,
+    uploadId,
+    slotId: slot.id,
+    fileName: declared.fileName,
+    format: declared.format,
+    contentType,
+    maxBytes: slot.maxBytes,
+    key,
+    sub: user.sub,
+    ...(correction ? { correction } : {}),
+    createdAt: at,
+    // The verdict stays readable for a day after the policy expires.
+    expiresAt: Math.floor(Date.now() / 1000) + MATERIAL_LIMITS.policySeconds + 24 * 3600,
+  });
+  const ticket: UploadTicketView = {
+    uploadId,
+    url: post.url,
+    fields: post.fields,
+    expiresAt: new Date(Date.now() + MATERIAL_LIMITS.policySeconds * 1000).toISOString(),
+    maxBytes: slot.maxBytes,
+  };
+  return ticket;
+}
+
 const openBody = z.object({
   itemCode: z.string().min(1, '请选择办理事项').max(64),
   /** An agent prepares the materials of the person they will file for. */
@@ -127,7 +196,7 @@ const hallRoutes = (prefix: string) => ({
     if (!item || item.hallId !== env('HALL_ID'))
       throw new HttpError(404, 'ITEM_NOT_FOUND', '本厅没有这个办理事项，请从办事指南进入申办');
     const at = new Date(nowMs()).toISOString();
-    const slots = slotsOf(item.materials);
+    const slots = slotsForFiling(item.materials, { byAgent: !!owner.forPerson });
     const { draft, created } = await openDraft({
       draftId: randomUUID(),
       hallId: item.hallId,
@@ -176,54 +245,47 @@ const hallRoutes = (prefix: string) => ({
           'DRAFT_FULL',
           `一份申请最多上传 ${MATERIAL_LIMITS.maxFilesPerDraft} 个文件，请先删除不需要的文件`,
         );
-      limiter ??= new SlidingLimiter(dynamo, env('LIMITS_TABLE'));
-      const quota = await limiter.hit(
-        { key: `upload#${user.sub}`, max: MATERIAL_LIMITS.uploadsPerDay, windowMs: DAY_MS },
-        nowMs(),
-      );
-      if (!quota.allowed) {
-        const hours = Math.max(1, Math.ceil(quota.retryAfterMs / 3600_000));
+      return { status: 201, body: await ticketFor(user, draft.draftId, slot, declared) };
+    },
+  ),
+
+  /**
+   * 补交: a presigned POST into one slot of a filed case, for its applicant, while the 补交告知 runs
+   * and only for the slots it names. The file joins the slot beside the earlier ones (round n).
+   */
+  [`POST ${prefix}/cases/{caseNo}/materials/uploads`]: api(
+    { auth: 'user', body: uploadBody },
+    async ({ params, body, principal }) => {
+      const user = principal!;
+      const caseNo = params.caseNo ?? '';
+      const record = isCaseNo(caseNo) ? await getCase(caseNo) : undefined;
+      // Someone else's case looks like a missing one.
+      if (!record || record.applicant.sub !== user.sub) throw httpErrors.notFound('办件不存在');
+      const draftId = record.materials?.draftId;
+      if (record.phase !== 'correction' || !draftId)
         throw new HttpError(
-          429,
-          'UPLOAD_QUOTA',
-          `今天上传的次数已达上限（${MATERIAL_LIMITS.uploadsPerDay} 次），请约 ${hours} 小时后再试`,
+          409,
+          'CORRECTION_NOT_OPEN',
+          '该办件目前不需要补交材料：补交告知已办结或尚未发出，不能再上传',
         );
-      }
-      const uploadId = randomUUID();
-      const key = incomingKey(draft.draftId, slot.id, uploadId);
-      const contentType = FORMAT_INFO[declared.format].mime;
-      const post = await createPresignedPost(s3, {
-        Bucket: env('MATERIALS_BUCKET'),
-        Key: key,
-        Conditions: [
-          ['content-length-range', 1, slot.maxBytes],
-          ['eq', '$Content-Type', contentType],
-        ],
-        Fields: { 'Content-Type': contentType },
-        Expires: MATERIAL_LIMITS.policySeconds,
-      });
-      const at = new Date(nowMs()).toISOString();
-      await putTicket({
-        draftId: draft.draftId,
-        uploadId,
-        slotId: slot.id,
-        fileName: declared.fileName,
-        format: declared.format,
-        contentType,
-        maxBytes: slot.maxBytes,
-        key,
-        sub: user.sub,
-        createdAt: at,
-        // The verdict stays readable for a day after the policy expires.
-        expiresAt: Math.floor(Date.now() / 1000) + MATERIAL_LIMITS.policySeconds + 24 * 3600,
-      });
-      const ticket: UploadTicketView = {
-        uploadId,
-        url: post.url,
-        fields: post.fields,
-        expiresAt: new Date(Date.now() + MATERIAL_LIMITS.policySeconds * 1000).toISOString(),
-        maxBytes: slot.maxBytes,
-      };
+      const slot = record.materials?.slots.find((s) => s.id === body.slotId);
+      if (!slot || !(record.correctionSlots ?? []).includes(slot.id))
+        throw new HttpError(
+          422,
+          'SLOT_NOT_REQUESTED',
+          '补交告知没有要求重新上传这项材料，只能上传告知中列明的材料',
+          [{ field: 'slotId', message: '这项材料不在补交告知之列' }],
+        );
+      const declared = checkDeclared(slot, body);
+      if (!declared.ok)
+        throw new HttpError(422, declared.code, declared.message, [
+          { field: 'file', message: declared.message },
+        ]);
+      const draft = await getDraft(draftId);
+      if (!draft) throw httpErrors.notFound('办件不存在');
+      if (resubmitted(draft, record.corrections, slot.id) >= slot.maxFiles)
+        throw new HttpError(409, 'SLOT_FULL', rejections.slotFull(slot.maxFiles).message);
+      const ticket = await ticketFor(user, draftId, slot, declared, { caseNo, round: record.corrections });
       return { status: 201, body: ticket };
     },
   ),

@@ -14,6 +14,7 @@ import {
   rejections,
   type Slot,
 } from '#domain/materials.ts';
+import { fillsFromLibrary, logUses } from '#functions/licences/library.ts';
 import { env } from '#lib/aws.ts';
 import { HttpError } from '#lib/http.ts';
 import { STAGE_CASE, s3 } from './s3.ts';
@@ -44,12 +45,19 @@ function missing(slots: Slot[]): HttpError {
 }
 
 export async function sealMaterials(m: MaterialsForFiling): Promise<CaseMaterials> {
+  // 免提交: slots the applicant's e-licences stand in for are filled by reference (a person's own
+  // filing, or an agent's for the person; an enterprise's library is not kept yet).
+  const library = m.owner.uscc
+    ? {}
+    : await fillsFromLibrary(m.slots, m.owner.forPerson ?? m.owner.sub, m.now);
+  const byLicence = Object.keys(library).length ? { fills: library } : {};
   const owedOf = (fills: Record<string, number>) => {
+    for (const id of Object.keys(library)) fills[id] = (fills[id] ?? 0) + 1;
     const { missing: empty, owed } = filingMaterials(m.slots, fills);
     if (empty.length > 0) throw missing(empty);
     return owed.map((s) => s.id);
   };
-  if (!m.draftId) return { slots: m.slots, owed: owedOf({}) };
+  if (!m.draftId) return { slots: m.slots, owed: owedOf({}), ...byLicence };
   // A file accepted between the read and the seal changes the revision: read and check again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const found = await getDraftItems(m.draftId);
@@ -73,7 +81,7 @@ export async function sealMaterials(m: MaterialsForFiling): Promise<CaseMaterial
         ),
       ),
     );
-    return { draftId: d.draftId, slots: m.slots, owed };
+    return { draftId: d.draftId, slots: m.slots, owed, ...byLicence };
   }
   throw new HttpError(
     409,
@@ -92,6 +100,10 @@ export async function materialsFiled(
   materials: CaseMaterials | undefined,
   filingKey: string,
   caseNo: string,
+  itemName = '',
+  at = new Date(),
 ) {
   if (materials?.draftId) await markFiled(materials.draftId, filingKey, caseNo);
+  if (materials?.fills)
+    await logUses(materials.fills, { caseNo, itemName, at: at.toISOString() }, materials.slots);
 }

@@ -13,14 +13,15 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  FileFormat,
-  FileView,
-  MaterialOpenView,
-  RejectCode,
-  Rejection,
-  Slot,
-  UploadView,
+import {
+  correctionCounter,
+  type FileFormat,
+  type FileView,
+  type MaterialOpenView,
+  type RejectCode,
+  type Rejection,
+  type Slot,
+  type UploadView,
 } from '#domain/materials.ts';
 import { beijingIso } from '#domain/time.ts';
 import { dynamo, env, queryAll } from '#lib/aws.ts';
@@ -81,6 +82,8 @@ export interface TicketRecord {
   reason?: string;
   fileId?: string;
   decidedAt?: string;
+  /** An upload into a filed case's slot for its `round`-th 补交告知 (POST …/cases/{caseNo}/materials/uploads). */
+  correction?: { caseNo: string; round: number };
 }
 
 export interface FileRecord extends FileView {
@@ -296,6 +299,78 @@ export async function recordAccepted(
     if (draft?.state !== 'open') return 'closed';
     return (draft.counts[ticket.slotId] ?? 0) >= limits.slotMax ? 'slot-full' : 'draft-full';
   }
+}
+
+/**
+ * The verdict "accepted" of a file uploaded again for a 补交告知, all or nothing: the filed draft's
+ * counter of that round and slot (under the slot's limit), the file, the ticket (only once). The
+ * slot's earlier files stay: the case shows both.
+ */
+export async function recordCorrectionAccepted(
+  ticket: TicketRecord & { correction: { caseNo: string; round: number } },
+  file: FileRecord,
+  slotMax: number,
+  at: string,
+): Promise<'accepted' | 'closed' | 'slot-full' | 'decided'> {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: draftKey(ticket.draftId),
+              UpdateExpression: 'SET #k = if_not_exists(#k, :zero) + :one, rev = rev + :one, updatedAt = :at',
+              ConditionExpression:
+                '#state = :filed AND caseNo = :case AND (attribute_not_exists(#k) OR #k < :max)',
+              ExpressionAttributeNames: {
+                '#k': correctionCounter(ticket.correction.round, ticket.slotId),
+                '#state': 'state',
+              },
+              ExpressionAttributeValues: {
+                ':zero': 0,
+                ':one': 1,
+                ':at': at,
+                ':filed': 'filed',
+                ':case': ticket.correction.caseNo,
+                ':max': slotMax,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: { ...fileKey(file.draftId, file.fileId), ...file },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: ticketKey(ticket.draftId, ticket.uploadId),
+              UpdateExpression: 'SET verdict = :v, fileId = :f, decidedAt = :at',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(verdict)',
+              ExpressionAttributeValues: { ':v': 'accepted', ':f': file.fileId, ':at': at },
+            },
+          },
+        ],
+      }),
+    );
+    return 'accepted';
+  } catch (err) {
+    const codes = reasons(err);
+    if (!codes) throw err;
+    if (codes[2] === 'ConditionalCheckFailed') return 'decided';
+    if (codes[0] !== 'ConditionalCheckFailed') throw err;
+    const draft = await getDraft(ticket.draftId);
+    return draft?.state === 'filed' ? 'slot-full' : 'closed';
+  }
+}
+
+/** Files uploaded again into each slot for the correction `round` (the filed draft's counters). */
+export function resubmitted(draft: DraftRecord, round: number, slotId: string): number {
+  const n = (draft as unknown as Record<string, unknown>)[correctionCounter(round, slotId)];
+  return typeof n === 'number' ? n : 0;
 }
 
 /** The verdict "rejected", once; false if the ticket already had one. */

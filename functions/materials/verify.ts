@@ -14,15 +14,17 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { nowMs } from '#domain/clock.ts';
-import { FORMAT_INFO, MATERIAL_LIMITS, type Rejection, rejections } from '#domain/materials.ts';
+import { FORMAT_INFO, MATERIAL_LIMITS, type Rejection, rejections, type Slot } from '#domain/materials.ts';
+import { getCase } from '#functions/cases/store.ts';
 import { logger } from '#lib/logger.ts';
 import { inspectFile } from './inspect.ts';
-import { fileKey, parseIncomingKey, STAGE_DRAFT, s3 } from './s3.ts';
+import { fileKey, parseIncomingKey, STAGE_CASE, STAGE_DRAFT, s3 } from './s3.ts';
 import {
   type FileRecord,
   getDraftItems,
   getTicket,
   recordAccepted,
+  recordCorrectionAccepted,
   recordRejected,
   type TicketRecord,
 } from './store.ts';
@@ -47,8 +49,23 @@ async function judge(bucket: string, ticket: TicketRecord, versionId: string | u
   };
   if (size > ticket.maxBytes) return reject(rejections.tooLarge(ticket.maxBytes));
   const found = await getDraftItems(ticket.draftId);
-  if (found?.draft.state !== 'open') return reject(rejections.draftClosed());
-  const slot = found.draft.slots.find((s) => s.id === ticket.slotId);
+  if (!found) return reject(rejections.ticketInvalid());
+  let slot: Slot | undefined;
+  if (ticket.correction) {
+    // 补交: only while that 补交告知 still runs and names the slot (its task may have ended meanwhile).
+    const c =
+      found.draft.caseNo === ticket.correction.caseNo ? await getCase(ticket.correction.caseNo) : undefined;
+    if (
+      c?.phase !== 'correction' ||
+      c.corrections !== ticket.correction.round ||
+      !c.correctionSlots?.includes(ticket.slotId)
+    )
+      return reject(rejections.correctionClosed());
+    slot = c.materials?.slots.find((s) => s.id === ticket.slotId);
+  } else {
+    if (found.draft.state !== 'open') return reject(rejections.draftClosed());
+    slot = found.draft.slots.find((s) => s.id === ticket.slotId);
+  }
   if (!slot) return reject(rejections.ticketInvalid());
   const bytes = await read(bucket, ticket.key, versionId, ticket.maxBytes);
   if (!bytes) return reject(rejections.tooLarge(ticket.maxBytes));
@@ -71,7 +88,7 @@ async function judge(bucket: string, ticket: TicketRecord, versionId: string | u
       Body: inspected.clean,
       ContentType: FORMAT_INFO[format].mime,
       // The bucket's lifecycle removes a draft's files if it is never filed; filing retags them.
-      Tagging: STAGE_DRAFT,
+      Tagging: ticket.correction ? STAGE_CASE : STAGE_DRAFT,
       Metadata: { sha256: inspected.sha256 },
     }),
   );
@@ -90,21 +107,25 @@ async function judge(bucket: string, ticket: TicketRecord, versionId: string | u
     sha256: inspected.sha256,
     ...(inspected.uploadedSha256 ? { uploadedSha256: inspected.uploadedSha256 } : {}),
     uploadedAt: at,
-    ...(found.draft.expiresAt ? { expiresAt: found.draft.expiresAt } : {}),
+    ...(ticket.correction ? { round: ticket.correction.round } : {}),
+    ...(found.draft.expiresAt && !ticket.correction ? { expiresAt: found.draft.expiresAt } : {}),
   };
-  const outcome = await recordAccepted(
-    ticket,
-    file,
-    { slotMax: slot.maxFiles, draftMax: MATERIAL_LIMITS.maxFilesPerDraft },
-    at,
-  );
+  const outcome = ticket.correction
+    ? await recordCorrectionAccepted({ ...ticket, correction: ticket.correction }, file, slot.maxFiles, at)
+    : await recordAccepted(
+        ticket,
+        file,
+        { slotMax: slot.maxFiles, draftMax: MATERIAL_LIMITS.maxFilesPerDraft },
+        at,
+      );
   if (outcome === 'accepted') {
     logger.info('upload accepted', { uploadId: ticket.uploadId, format, size: file.size, pages: file.pages });
     return;
   }
   // Not kept after all: the copy goes too.
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  if (outcome === 'closed') return reject(rejections.draftClosed());
+  if (outcome === 'closed')
+    return reject(ticket.correction ? rejections.correctionClosed() : rejections.draftClosed());
   if (outcome === 'slot-full') return reject(rejections.slotFull(slot.maxFiles));
   if (outcome === 'draft-full') return reject(rejections.slotFull(MATERIAL_LIMITS.maxFilesPerDraft));
 }

@@ -217,7 +217,12 @@ function grantAll(
     }
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        // 'query': whole partitions too, for public data only (the catalogue, for statistics).
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          ...(access === 'query' ? ['dynamodb:Query'] : []),
+        ],
         resources: [table.tableArn],
       }),
     );

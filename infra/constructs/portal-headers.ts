@@ -73,7 +73,8 @@ export function securityHeaders(csp: string): Record<string, string> {
   };
 }
 
-const INLINE_SCRIPT = /<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi;
+// Data blocks (`type="application/json"`, the guides' answers) are not run, so CSP does not apply.
+const INLINE_SCRIPT = /<script(?![^>]*\ssrc=)(?![^>]*\stype="application\/json")[^>]*>([\s\S]*?)<\/script>/gi;
 
 /** `'sha256-…'` of each distinct inline script of one HTML page, as the browser hashes it. */
 export function pageScriptHashes(html: string): string[] {
@@ -91,6 +92,15 @@ export function pageKey(uri: string): string {
   return (uri.split('/').pop() ?? '').includes('.') ? uri : `${uri}/index.html`;
 }
 
+/**
+ * Every item's guide (`/item/<code>/`) is a copy of the `/item/` shell with the same scripts
+ * (web/lib/prerender.tsx): one CSP entry serves them all, so the table stays the same size however
+ * many items the catalogue has, and a re-rendered catalogue needs no new CSP. Such a path may also be
+ * answered with 404.html (an unknown code), so it allows that page's scripts too.
+ */
+const GUIDE_PAGE = /^\/item\/[^/]+\/index\.html$/;
+const GUIDE_SHELL = '/item/index.html';
+
 /** Every HTML page of a built site, by `pageKey`, with the hashes of its inline scripts; none without a site. */
 export function sitePages(siteDir: string | undefined): Record<string, string[]> {
   const pages: Record<string, string[]> = {};
@@ -99,7 +109,7 @@ export function sitePages(siteDir: string | undefined): Record<string, string[]>
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) visit(path, `${prefix}${name}/`);
-      else if (name.endsWith('.html'))
+      else if (name.endsWith('.html') && !GUIDE_PAGE.test(`${prefix}${name}`))
         pages[`${prefix}${name}`] = [...new Set(pageScriptHashes(readFileSync(path, 'utf8')))];
     }
   };
@@ -124,7 +134,10 @@ export function pageCsp(
   uri: string,
   inputs: Omit<SiteCspInputs, 'scriptHashes'>,
 ): string {
-  const scripts = pages[pageKey(uri)] ?? pages[NOT_FOUND_PAGE] ?? [];
+  const key = pageKey(uri);
+  const scripts = GUIDE_PAGE.test(key)
+    ? [...(pages[GUIDE_SHELL] ?? []), ...(pages[NOT_FOUND_PAGE] ?? [])]
+    : (pages[key] ?? pages[NOT_FOUND_PAGE] ?? []);
   return cspTemplate(inputs).replace(` ${SCRIPTS}`, scripts.map((s) => ` ${s}`).join(''));
 }
 
@@ -149,7 +162,9 @@ function handler(event) {
   var uri = event.request.uri;
   if (uri.endsWith('/')) uri = uri + 'index.html';
   else if (uri.split('/').pop().indexOf('.') === -1) uri = uri + '/index.html';
-  var page = P[uri] || P[${JSON.stringify(NOT_FOUND_PAGE)}] || [];
+  var page = ${GUIDE_PAGE.toString()}.test(uri)
+    ? (P[${JSON.stringify(GUIDE_SHELL)}] || []).concat(P[${JSON.stringify(NOT_FOUND_PAGE)}] || [])
+    : P[uri] || P[${JSON.stringify(NOT_FOUND_PAGE)}] || [];
   var scripts = '';
   for (var i = 0; i < page.length; i++) scripts = scripts + ' ' + S[page[i]];
   event.response.headers['content-security-policy'] = { value: T.replace(${JSON.stringify(` ${SCRIPTS}`)}, scripts) };

@@ -21,6 +21,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   AccessPolicy,
   ensureTables,
+  freePort,
   type GatewayRoute,
   LocalClock,
   LocalLambdas,
@@ -58,6 +59,7 @@ import {
 } from './names.ts';
 import { type IdentityProvider, startIdentityProvider } from './oidc/provider.ts';
 import { seedIdentity } from './oidc/seed.ts';
+import { startLocalPayment } from './payment.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -90,6 +92,8 @@ export interface CloudOptions {
 
 export interface LocalCloud {
   url: string;
+  /** The local payment gateway (cashier pages, `/dev/notifications`, `/dev/notify`). */
+  paymentGatewayUrl: string;
   clock: LocalClock;
   sns: LocalSns;
   /** Topic messages of the supervisors' topics (GET /api/dev/inbox). */
@@ -314,6 +318,21 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
         Object.entries(s.resources.tables).map(([id, spec]) => ({ name: localName(s.scope, id), spec })),
       ),
     );
+    // The portal's URL is every hall function's PORTAL_URL (links in SMS, payment return and
+    // notification addresses), and functions get their environment when registered: so the gateway's
+    // port is chosen now, before it listens (with port 0, a free one reserved here).
+    const port = opts.port || (await freePort());
+    const portalUrl = `http://127.0.0.1:${port}`;
+    // The payment provider (Alipay's protocol), before the functions: its URL and keys are theirs.
+    const payment = await startLocalPayment({
+      dataDir: at('payment'),
+      now: () => clock.now(),
+      host: opts.host,
+    });
+    stopping.push(() => payment.gateway.stop());
+    for (const s of all)
+      if (s.scope !== 'platform')
+        Object.assign(s.environment, payment.environment, { PORTAL_URL: portalUrl });
     for (const s of all) {
       for (const id of Object.keys(s.resources.topics)) {
         await snsClient.send(new CreateTopicCommand({ Name: localName(s.scope, id) }));
@@ -403,7 +422,6 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
       now: () => new Date(clock.now()).toISOString(),
     });
 
-    const port = opts.port ?? 0;
     const routes: GatewayRoute[] = all.flatMap((s) =>
       s.resources.routes.map((r) => ({
         method: r.method,
@@ -457,6 +475,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<LocalCloud> {
 
     return {
       url: gateway.url,
+      paymentGatewayUrl: payment.gateway.url,
       clock,
       sns,
       inbox,

@@ -108,7 +108,14 @@ export function statementsOf(stack: LocalStack, spec: FunctionSpec, functionId?:
       out.push(revocationRead(arn));
       continue;
     }
-    out.push({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [arn] });
+    out.push({
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        ...(access === 'query' ? ['dynamodb:Query'] : []),
+      ],
+      resources: [arn],
+    });
     const indexes = Object.keys(platformResources.tables[id]?.indexes ?? {});
     if (indexes.length > 0)
       out.push({ actions: ['dynamodb:Query'], resources: indexes.map((name) => `${arn}/index/${name}`) });

@@ -36,6 +36,29 @@ export const population: PopulationRecord[] = [
   { idNumber: id('34160219910101515'), name: '罗平', phone: '13912340015' },
   { idNumber: id('34160219910101616'), name: '孔燕', phone: '13912340016' },
   { idNumber: id('34160219910101717'), name: '宋涛', phone: '13912340017' },
+  // Spares of the agent, correction and e-licence tests (test/integration/agent.test.ts, …)
+  { idNumber: id('34160219480303031'), name: '钱秀英', phone: '13912340031' },
+  { idNumber: id('34160219510404032'), name: '冯德胜', phone: '13912340032' },
+  { idNumber: id('34160219860505033'), name: '韩梅梅', phone: '13912340033' },
+  { idNumber: id('34160219870606034'), name: '卫国栋', phone: '13912340034' },
+  { idNumber: id('34160219820707035'), name: '褚建华', phone: '13912340035' },
+  { idNumber: id('34160219830808036'), name: '蒋丽华', phone: '13912340036' },
+  { idNumber: id('34160219840909037'), name: '沈家和', phone: '13912340037' },
+  { idNumber: id('34160219790101038'), name: '杨文清', phone: '13912340038' },
+  { idNumber: id('34160219800202039'), name: '秦玉兰', phone: '13912340039' },
+  // Spares of the supervision and operator-console tests (test/integration/supervise-*.test.ts, test/e2e/operate-*.test.ts)
+  { idNumber: id('34160219790101041'), name: '单立新', phone: '13912340041' },
+  { idNumber: id('34160219800202042'), name: '门春燕', phone: '13912340042' },
+  // Spares of the consultation and rating-appeal tests (test/integration/consult*.test.ts, appeals*, test/e2e/consult*)
+  { idNumber: id('34160219880101051'), name: '柏青松', phone: '13912340051' },
+  { idNumber: id('34160219890202052'), name: '苗雨桐', phone: '13912340052' },
+  { idNumber: id('34160219900303053'), name: '窦明远', phone: '13912340053' },
+  // Spares of the payment and delivery tests (test/integration/payment*.test.ts, test/e2e/payment*)
+  { idNumber: id('34160219870101061'), name: '付晓岚', phone: '13912340061' },
+  { idNumber: id('34160219880202062'), name: '费志诚', phone: '13912340062' },
+  { idNumber: id('34160219890303063'), name: '邮小川', phone: '13912340063' },
+  // Spare of the offline-cases test (test/e2e/pwa.test.ts)
+  { idNumber: id('34160219560707071'), name: '离线翁', phone: '13912340071' },
 ];
 
 export const legalPersons: LegalPersonRecord[] = [

@@ -4,8 +4,9 @@
  */
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import payment from '../config/payment.json' with { type: 'json' };
 import { type AuthConfig, ServiceResources } from '../constructs/service-resources.ts';
 import type { Hall } from '../halls.ts';
 import { hallResources } from '../resources.ts';
@@ -44,6 +45,18 @@ export class HallStack extends Stack {
         HALL_ID: props.hall.id,
         HALL_CODE: props.hall.code,
         CURSOR_KEY: props.cursorKey.secretValue.unsafeUnwrap(),
+        // Links in SMS and the payment provider's return and notification addresses.
+        PORTAL_URL: props.portalOrigins[0],
+        // The payment provider (infra/config/payment.json); the app key by dynamic reference.
+        PAYMENT_GATEWAY: payment.gateway,
+        PAYMENT_APP_ID: payment.appId,
+        PAYMENT_SELLER_ID: payment.sellerId,
+        PAYMENT_PROVIDER_KEY: payment.providerPublicKey || 'unset',
+        PAYMENT_APP_KEY: Secret.fromSecretNameV2(
+          this,
+          'PaymentAppKey',
+          payment.appKeySecret,
+        ).secretValue.unsafeUnwrap(),
       },
       platformTables: props.platformTables,
     });

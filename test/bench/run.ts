@@ -14,9 +14,14 @@ const BENCHES = [
   'streams.ts',
   'identity.ts',
   'materials.ts',
+  'licences.ts',
   'synth.ts',
   'bundles.ts',
   'fuzz.ts',
+  'counters.ts',
+  'alerts.ts',
+  'payment.ts',
+  'lighthouse.ts',
 ];
 const filter = process.argv[2];
 const tsx = join(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');

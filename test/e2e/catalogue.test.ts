@@ -130,7 +130,8 @@ describe('portal catalogue', () => {
       expect(await box.getAttribute('aria-expanded')).toBe('true');
       const chosen = (await options.nth(0).textContent())?.replace('▶', '').trim();
       await box.press('Enter');
-      await page.waitForURL(/\/item\/\?code=/);
+      // The guide's own prerendered page (issue 13), no longer /item/?code=.
+      await page.waitForURL(/\/item\/[0-9A-Z-]+\/$/);
       await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe(chosen);
     } finally {
       await context.close();

@@ -52,6 +52,22 @@ describe('the portal under its CSP', () => {
     expect(seen.size).toBeGreaterThan(1);
   });
 
+  it("every prerendered guide has the /item/ shell's CSP: its scripts are the shell's, its data block is no script", async () => {
+    const items = await call('GET', '/api/items?hallId=qiaocheng&limit=3');
+    const shell = await fetch(portalUrl('/item/'));
+    const shellHashes = [...new Set(pageScriptHashes(await shell.text()))].sort();
+    for (const item of items.body.items as { code: string }[]) {
+      const res = await fetch(portalUrl(`/item/${item.code}/`));
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('<script type="application/json" id="guide-data">');
+      expect([...new Set(pageScriptHashes(html))].sort(), item.code).toEqual(shellHashes);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      for (const hash of shellHashes) expect(csp, item.code).toContain(hash);
+      expect(csp.length).toBeLessThanOrEqual(CSP_MAX_LENGTH);
+    }
+  });
+
   it('API answers carry the API headers, refusals included', async () => {
     for (const path of ['/api/halls', '/api/halls/qiaocheng/cases', '/api/no-such-route']) {
       const res = await call('GET', path);

@@ -38,7 +38,8 @@ async function finishedCase() {
     if (page.body.items.length === 0) break;
     for (const it of page.body.items) {
       const guide = (await call('GET', `/api/items/${encodeURIComponent(it.code)}`)).body;
-      if (guide.processTemplate?.id !== 'instant') continue;
+      // An instant item that charges nothing: a fee would put a 缴费 step before acceptance.
+      if (guide.processTemplate?.id !== 'instant' || guide.item.fees?.charged) continue;
       const filed = await call('POST', api('/cases'), {
         token: applicant,
         body: { itemCode: it.code, form: exampleForm(guide.applicationForm, { phone: '13800000001' }) },

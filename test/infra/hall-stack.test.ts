@@ -189,7 +189,20 @@ describe('HallStack-qiaocheng functions', () => {
           envVarFor('stateMachine', s),
         ),
       ].sort();
-      const base = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'HALL_ID', 'HALL_CODE', 'CURSOR_KEY'];
+      const base = [
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'HALL_ID',
+        'HALL_CODE',
+        'CURSOR_KEY',
+        // Every hall function: the portal's origin and the payment provider (infra/config/payment.json).
+        'PORTAL_URL',
+        'PAYMENT_GATEWAY',
+        'PAYMENT_APP_ID',
+        'PAYMENT_SELLER_ID',
+        'PAYMENT_APP_KEY',
+        'PAYMENT_PROVIDER_KEY',
+      ];
       const actual = Object.keys(fn.Properties.Environment.Variables).filter(
         (k) => !base.includes(k) && !BEHIND_CLOUDFRONT_ONLY.test(k),
       );

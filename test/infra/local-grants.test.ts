@@ -19,7 +19,22 @@ const stacks: Record<'hall' | 'platform', { local: LocalStack; template?: Templa
     local: {
       scope: hallScope(hall.id),
       resources: hallResources,
-      environment: { HALL_ID: hall.id, HALL_CODE: hall.code, CURSOR_KEY: 'k' },
+      environment: {
+        HALL_ID: hall.id,
+        HALL_CODE: hall.code,
+        CURSOR_KEY: 'k',
+        // infra/local/cloud.ts adds these to every hall function (payment gateway, portal URL).
+        ...Object.fromEntries(
+          [
+            'PORTAL_URL',
+            'PAYMENT_GATEWAY',
+            'PAYMENT_APP_ID',
+            'PAYMENT_SELLER_ID',
+            'PAYMENT_APP_KEY',
+            'PAYMENT_PROVIDER_KEY',
+          ].map((k) => [k, 'x']),
+        ),
+      },
     },
   },
   platform: { local: { scope: 'platform', resources: platformResources, environment: { CURSOR_KEY: 'k' } } },

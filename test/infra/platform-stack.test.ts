@@ -427,7 +427,13 @@ describe('the edge (issue 9: in AWS)', () => {
       PUBLIC_ROUTE_THROTTLE.sms.rateLimit,
     );
     const [[, hallStage]] = ofType(hall, 'AWS::ApiGatewayV2::Stage');
-    expect(Object.keys(hallStage.Properties.RouteSettings)).toEqual(['GET /api/halls/qiaocheng/progress']);
+    // Every public hall route (the progress query, public figures, the payment provider's notification).
+    expect(Object.keys(hallStage.Properties.RouteSettings).sort()).toEqual(
+      hallResources.routes
+        .filter((r) => r.auth === 'public')
+        .map((r) => `${r.method} /api/halls/qiaocheng${r.path}`)
+        .sort(),
+    );
   });
 
   it('CORS and the Cognito callback come from the configured portal origin, and no origin fails the synth', () => {

@@ -110,6 +110,55 @@ function cellsFor(route: RouteKey): Cell[] {
     case 'POST /api/halls/{hallId}/cases/{caseNo}/materials/{fileId}/open':
       // No such file: readers get 404 too, so nothing is opened (or logged) by the matrix.
       return caseCells('POST', '/materials/no-such-file/open', () => false);
+    case 'POST /api/halls/{hallId}/cases/{caseNo}/materials/uploads':
+      // 补交 into one's own case only (the fixture case runs no correction: 409 for its applicant).
+      return caseCells('POST', '/materials/uploads', (r, c) => r === 'applicant' && c === 'own', {
+        slotId: 'm1abc',
+        fileName: '补交.pdf',
+        contentType: 'application/pdf',
+        size: 1000,
+      });
+    case 'GET /api/halls/{hallId}/licences':
+      return [{ label: 'mine', method: 'GET', path: `/api/halls/${HALL}/licences`, allowed: anyUser }];
+    case 'GET /api/halls/{hallId}/licences/public-key':
+      return [
+        {
+          label: 'public',
+          method: 'GET',
+          path: `/api/halls/${HALL}/licences/public-key`,
+          allowed: () => true,
+        },
+      ];
+    case 'GET /api/halls/{hallId}/licences/{licenceNo}/verify':
+      // Public: an unknown number is answered 200 "forged", never 404 (the page says why).
+      return [
+        {
+          label: 'public',
+          method: 'GET',
+          path: `/api/halls/${HALL}/licences/DZ341602-20260101-999999/verify?s=x`,
+          allowed: () => true,
+        },
+      ];
+    case 'GET /api/halls/{hallId}/licences/{licenceNo}/pdf':
+      // Nobody's licence: 404 for all, so nothing is handed out by the matrix.
+      return [
+        {
+          label: 'none',
+          method: 'GET',
+          path: `/api/halls/${HALL}/licences/DZ341602-20260101-999999/pdf`,
+          allowed: () => false,
+        },
+      ];
+    case 'POST /api/halls/{hallId}/licences/{licenceNo}/revoke':
+      return [
+        {
+          label: 'none',
+          method: 'POST',
+          path: `/api/halls/${HALL}/licences/DZ341602-20260101-999999/revoke`,
+          body: { reason: '矩阵测试' },
+          allowed: () => false,
+        },
+      ];
     case 'POST /api/halls/{hallId}/drafts':
       return [
         {
@@ -157,6 +206,43 @@ function cellsFor(route: RouteKey): Cell[] {
       });
     case 'POST /api/halls/{hallId}/cases/{caseNo}/alerts/{alertId}':
       return caseCells('POST', '/alerts/no-such-alert', () => false, { action: 'urge', note: '请尽快办理' });
+    case 'GET /api/halls/{hallId}/cases/{caseNo}/result':
+      // The applicant only (the fixture is not decided: 409 RESULT_NOT_READY).
+      return caseCells('GET', '/result', (r, c) => r === 'applicant' && c === 'own');
+    case 'POST /api/halls/{hallId}/cases/{caseNo}/payment':
+    case 'POST /api/halls/{hallId}/cases/{caseNo}/payment/query':
+      // Only the applicant of the case (the fixture charges nothing: 409 NOTHING_TO_PAY / nothing to ask).
+      return caseCells(
+        'POST',
+        route.endsWith('/query') ? '/payment/query' : '/payment',
+        (r, c) => r === 'applicant' && c === 'own',
+      );
+    case 'GET /api/halls/{hallId}/payments/reconciliation':
+      return [
+        {
+          label: 'own hall',
+          method: 'GET',
+          path: `/api/halls/${HALL}/payments/reconciliation?day=2026-01-01`,
+          allowed: only('supervisor', 'citySupervisor', 'operator'),
+        },
+        {
+          label: 'other hall',
+          method: 'GET',
+          path: `/api/halls/${OTHER_HALL}/payments/reconciliation?day=2026-01-01`,
+          allowed: only('citySupervisor', 'operator'),
+        },
+      ];
+    case 'POST /api/halls/{hallId}/payments/notify':
+      // The provider's notification: no token, the signature decides (an unsigned one is refused, 415/400).
+      return [
+        {
+          label: 'unsigned',
+          method: 'POST',
+          path: `/api/halls/${HALL}/payments/notify`,
+          body: {},
+          allowed: () => true,
+        },
+      ];
     case 'GET /api/halls/{hallId}/tasks':
       return [
         { label: 'own hall', method: 'GET', path: `/api/halls/${HALL}/tasks`, allowed: only('staff') },
@@ -177,6 +263,21 @@ function cellsFor(route: RouteKey): Cell[] {
           allowed: only('citySupervisor'),
         },
       ];
+    case 'GET /api/halls/{hallId}/alerts/summary':
+      return [
+        {
+          label: 'own hall',
+          method: 'GET',
+          path: `/api/halls/${HALL}/alerts/summary`,
+          allowed: only('supervisor', 'citySupervisor'),
+        },
+        {
+          label: 'other hall',
+          method: 'GET',
+          path: `/api/halls/${OTHER_HALL}/alerts/summary`,
+          allowed: only('citySupervisor'),
+        },
+      ];
     case 'GET /api/halls/{hallId}/progress':
       return [
         {
@@ -191,6 +292,31 @@ function cellsFor(route: RouteKey): Cell[] {
           path: `/api/halls/${HALL}/progress?caseNo=${cases.own.caseNo}&code=${cases.own.queryCode === '000000' ? '111111' : '000000'}`,
           allowed: () => false,
           alsoDenied: [428, 429],
+        },
+      ];
+    case 'GET /api/halls/{hallId}/stats':
+    case 'GET /api/halls/{hallId}/disclosure':
+      return [
+        {
+          label: 'public',
+          method: 'GET',
+          path: route.split(' ')[1].replace('{hallId}', HALL),
+          allowed: () => true,
+        },
+      ];
+    case 'GET /api/halls/{hallId}/stats/export':
+      return [
+        {
+          label: 'own hall',
+          method: 'GET',
+          path: `/api/halls/${HALL}/stats/export?month=2026-03&format=csv`,
+          allowed: only('supervisor', 'citySupervisor', 'operator'),
+        },
+        {
+          label: 'other hall',
+          method: 'GET',
+          path: `/api/halls/${OTHER_HALL}/stats/export?month=2026-03&format=csv`,
+          allowed: only('citySupervisor', 'operator'),
         },
       ];
     case 'GET /api/halls':
@@ -382,6 +508,91 @@ function cellsFor(route: RouteKey): Cell[] {
       ];
     case 'GET /api/audit':
       return [{ label: 'audit', method: 'GET', path: '/api/audit', allowed: only('operator') }];
+    // 在线咨询 (functions/consult). Asking: persons and agents (a too-short question: 422, nothing stored).
+    case 'POST /api/halls/{hallId}/consultations':
+      return [
+        {
+          label: 'ask',
+          method: 'POST',
+          path: `/api/halls/${HALL}/consultations`,
+          body: { itemCode: fixtureItem, question: '短' },
+          allowed: only('applicant', 'agent'),
+        },
+      ];
+    case 'GET /api/halls/{hallId}/consultations':
+      return [{ label: 'mine', method: 'GET', path: `/api/halls/${HALL}/consultations`, allowed: anyUser }];
+    // Without a phone proof nobody gets through (401 PHONE_PROOF_REQUIRED).
+    case 'POST /api/halls/{hallId}/consultations/anonymous':
+    case 'GET /api/halls/{hallId}/consultations/anonymous':
+      return [
+        {
+          label: 'no proof',
+          method: route.split(' ')[0],
+          path: `/api/halls/${HALL}/consultations/anonymous`,
+          body: route.startsWith('POST')
+            ? { itemCode: fixtureItem, question: '请问需要带什么材料？' }
+            : undefined,
+          headers: { 'x-phone-proof': 'forged.proof' },
+          allowed: () => false,
+        },
+      ];
+    case 'POST /api/halls/{hallId}/consultations/{consultNo}/answer':
+    case 'POST /api/halls/{hallId}/consultations/{consultNo}/rating':
+    case 'POST /api/halls/{hallId}/consultations/{consultNo}/anonymous-rating':
+    case 'PUT /api/halls/{hallId}/consultations/{consultNo}/faq':
+    case 'DELETE /api/halls/{hallId}/consultations/{consultNo}/faq': {
+      const [method, path] = route.split(' ');
+      const bodies: Record<string, unknown> = {
+        answer: { answer: '请携带身份证原件到窗口办理。' },
+        rating: { rating: { level: 5 } },
+        'anonymous-rating': { rating: { level: 5 } },
+        faq: method === 'PUT' ? { question: '需要带什么材料？', answer: '身份证原件。' } : undefined,
+      };
+      return [
+        {
+          label: 'someone else’s or none',
+          method,
+          path: path.replace('{hallId}', HALL).replace('{consultNo}', 'ZX341602-20260101-AAAAAA'),
+          body: bodies[path.split('/').pop()!],
+          allowed: () => false,
+        },
+      ];
+    }
+    case 'GET /api/halls/{hallId}/faq':
+      return [
+        {
+          label: 'public',
+          method: 'GET',
+          path: `/api/halls/${HALL}/faq?itemCode=${encodeURIComponent(fixtureItem)}`,
+          allowed: () => true,
+        },
+      ];
+    case 'GET /api/halls/{hallId}/appeals':
+      return [
+        {
+          label: 'own hall',
+          method: 'GET',
+          path: `/api/halls/${HALL}/appeals`,
+          allowed: only('staff', 'supervisor', 'citySupervisor'),
+        },
+        {
+          label: 'other hall',
+          method: 'GET',
+          path: `/api/halls/${OTHER_HALL}/appeals`,
+          allowed: only('citySupervisor'),
+        },
+      ];
+    case 'POST /api/accounts/phone-proofs':
+      // Public: a wrong or missing code is 422 for anyone (what stops guessing is the code's five tries).
+      return [
+        {
+          label: 'no code sent',
+          method: 'POST',
+          path: '/api/accounts/phone-proofs',
+          body: { phone: '13900000000', code: '000000' },
+          allowed: () => true,
+        },
+      ];
     default:
       return [];
   }

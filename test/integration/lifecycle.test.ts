@@ -139,7 +139,7 @@ describe('the templates, start to end', () => {
     await act(caseNo, 'accept#', 'accept');
     await act(caseNo, 'review#', 'pass', { note: '材料真实有效' });
     await act(caseNo, 'decide#', 'approve', { result: '准予' });
-    await act(caseNo, 'deliver', 'deliver', { method: '邮寄' });
+    await act(caseNo, 'deliver', 'deliver', { method: '邮寄', tracking: 'SF1234567890' });
     const d = await eventually(async () => {
       const x = await detail(caseNo);
       return x.status === 'delivered' ? x : undefined;
@@ -229,34 +229,24 @@ describe('refusal, correction, special procedure, withdrawal', () => {
     await smsFor(caseNo, '不予受理');
   });
 
-  it('an SMS that cannot be sent is kept for replay and holds up nobody else’s', async () => {
+  it('a 补交告知 too long for an SMS is texted shortened; replaying failed SMS is for operators', async () => {
+    // Ten items of 200 characters used to make an SMS SNS refuses (over 1,600): the template now
+    // names the first items and how many there are (SMS_VAR_MAX, functions/notify/templates.ts). A
+    // number SNS refuses is kept apart and resent: test/unit/streams.test.ts.
     const { caseNo } = await file('standard');
-    // Ten items of 200 characters: longer than an SMS may be (1,600), so SNS refuses this one.
     const items = Array.from({ length: 10 }, (_, i) => `第${i + 1}项`.padEnd(200, '材'));
     await act(caseNo, 'accept#', 'correct', { items });
-    const other = await file('simple');
-    await act(other.caseNo, 'accept#', 'accept');
-    await smsFor(other.caseNo, '已受理');
-    const failed = await eventually(
-      async () => (await call('GET', '/api/dev/dead-letters')).body.sms.find((s: any) => s.caseNo === caseNo),
-      `the failed SMS of ${caseNo}`,
+    const sms = await smsFor(caseNo, '需要补交材料');
+    expect([...sms.message].length).toBeLessThan(300);
+    expect(sms.message).toContain('等 10 项');
+    expect((await call('GET', '/api/dev/dead-letters')).body.sms.some((s: any) => s.caseNo === caseNo)).toBe(
+      false,
     );
-    expect(failed).toMatchObject({
-      hall: HALL,
-      phone: '138****0001',
-      error: expect.stringContaining('too long'),
-    });
     const replay = (token?: string) =>
       call('POST', '/api/dev/dead-letters/replay', { token, body: { kind: 'sms', hall: HALL } });
     expect((await replay()).status).toBe(401);
     expect((await replay(applicant)).status).toBe(403);
-    // Still too long: resent and refused again, so it stays listed.
-    const again = await replay(operator);
-    expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ streams: [], sms: { [HALL]: { sent: 0, failed: 1 } } });
-    expect(
-      (await call('GET', '/api/dev/dead-letters')).body.sms.filter((s: any) => s.caseNo === caseNo),
-    ).toHaveLength(1);
+    expect((await replay(operator)).status).toBe(200);
   });
 
   it('one-time correction: the clock stops, the applicant supplements, 补交受理 resumes it', async () => {

@@ -5,7 +5,7 @@
  * the caller to use last (`callAt(url)` for a test that runs its own cloud).
  */
 import type { DraftView, Slot, UploadTicketView, UploadView } from '#domain/materials.ts';
-import { type Caller, call, eventually } from './client.ts';
+import { type Caller, call, eventually, login } from './client.ts';
 import { jpeg, pdf } from './files.ts';
 
 export interface LocalFile {
@@ -156,4 +156,51 @@ export async function withMaterials<B>(
     draftsByKey.set(id, draftId);
   }
   return { ...body, draftId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A case's staff side, for the materials tests that follow a case past filing (agent, 补正, 证照)
+
+const staffTokens = new Map<string, string>();
+
+/** A token of the hall's demo staff member holding `post` in `dept`. */
+export async function staffToken(hall: string, dept: string, post: string): Promise<string> {
+  const accounts = (await call('GET', '/api/dev/accounts')).body.accounts as {
+    username: string;
+    role: string;
+    hall?: string;
+    dept?: string;
+    posts?: string[];
+  }[];
+  const account = accounts.find(
+    (a) => a.role === 'staff' && a.hall === hall && a.dept === dept && a.posts?.includes(post),
+  );
+  if (!account) throw new Error(`no demo staff for ${dept} ${post}`);
+  if (!staffTokens.has(account.username)) staffTokens.set(account.username, await login(account.username));
+  return staffTokens.get(account.username)!;
+}
+
+/**
+ * The staff holding the case's ready task whose id starts with `prefix` takes `action` on it
+ * (waiting for the lifecycle to open the task). `reader` may read the case (its applicant).
+ */
+export async function staffAct(
+  reader: string,
+  hall: string,
+  caseNo: string,
+  prefix: string,
+  action: string,
+  extra: Record<string, unknown> = {},
+) {
+  const task = await eventually(async () => {
+    const d = await call('GET', `${hallPath(hall)}/cases/${caseNo}`, { token: reader });
+    return (d.body.tasks as { id: string; ready?: boolean; dept: string; post: string }[] | undefined)?.find(
+      (t) => t.id.startsWith(prefix) && t.ready,
+    );
+  }, `task ${prefix} of ${caseNo}`);
+  const token = await staffToken(hall, task.dept, task.post);
+  return call('POST', `${hallPath(hall)}/cases/${caseNo}/actions`, {
+    token,
+    body: { action, taskId: task.id, ...extra },
+  });
 }

@@ -64,7 +64,7 @@ describe('the standard path', () => {
       ['accept', {}],
       ['pass', {}],
       ['approve', { result: '准予登记' }],
-      ['deliver', { method: '邮寄' }],
+      ['deliver', { method: '邮寄', tracking: 'SF1234567890' }],
     ] as [ActionId, ActionInput][]) {
       const r = act(s, action, input);
       types.push(...r.events.map((e) => e.type));

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { CareTiles } from '../components/CareTiles.tsx';
 import { EntryTabs } from '../components/EntryTabs.tsx';
 import { HallCards } from '../components/HallCards.tsx';
 import { HomeSearch } from '../components/HomeSearch.tsx';
@@ -19,6 +20,7 @@ export default function HomePage() {
           已申办？<Link href={routes.progress()}>办件进度查询</Link>（凭办件编号和查询码，无需登录）
         </p>
       </section>
+      <CareTiles />
       <EntryTabs />
       <HallCards />
     </div>

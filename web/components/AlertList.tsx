@@ -7,12 +7,21 @@ import { ALERT_STATUS_NAMES, type AlertView, formatDeadline, formatTime, SCOPE_N
 import { routes } from '../lib/routes.ts';
 import styles from './Case.module.css';
 import { AlertSeverity } from './CaseParts.tsx';
+import sup from './Supervise.module.css';
 
 /**
  * E-supervision alerts (电子监察预警). Supervisors urge (督办) open ones; staff of the responsible
  * department reply to urged ones. The form sits inside the alert: no dialog, so care mode needs
  * nothing different.
  */
+/** An alert as the overdue list gives it: with working days past its limit. */
+type Listed = AlertView & { lateDays?: number };
+
+/** Working days late in words: whole days, or less than one. */
+export function lateWords(days: number): string {
+  return days < 1 ? '超期不足 1 个工作日' : `超期 ${Math.floor(days)} 个工作日`;
+}
+
 export function AlertList({
   alerts,
   hallId,
@@ -22,7 +31,7 @@ export function AlertList({
   ownDept,
   onChanged,
 }: {
-  alerts: AlertView[];
+  alerts: Listed[];
   hallId: string;
   mode: 'supervisor' | 'staff' | 'read';
   deptNames?: Record<string, string>;
@@ -38,6 +47,12 @@ export function AlertList({
           <p className={styles.alertHead}>
             <AlertSeverity severity={a.severity} />
             <strong>{ALERT_STATUS_NAMES[a.status] ?? a.status}</strong>
+            {a.lateDays !== undefined && (
+              <span className={sup.late} data-testid="late-days">
+                {lateWords(a.lateDays)}
+              </span>
+            )}
+            {a.escalation && <span className={styles.tag}>已上报市级</span>}
           </p>
           {showCase && (
             <p>
@@ -69,11 +84,28 @@ export function AlertList({
                 <dd>
                   {a.urge.note}（{a.urge.by}，{formatTime(a.urge.at)}）
                 </dd>
+                {a.urge.replyBy && (
+                  <>
+                    <dt>回复期限</dt>
+                    <dd>
+                      {formatDeadline(a.urge.replyBy)}
+                      {a.urge.escalatedAt
+                        ? `（逾期未回复，已于 ${formatTime(a.urge.escalatedAt)} 上报市级监察）`
+                        : a.status === 'urged' && '（逾期未回复将上报市级监察）'}
+                    </dd>
+                  </>
+                )}
+              </>
+            )}
+            {a.escalation && (
+              <>
+                <dt>督办人</dt>
+                <dd>{a.escalation.urgedBy}</dd>
               </>
             )}
             {a.resolved && (
               <>
-                <dt>自动关闭</dt>
+                <dt>已自动关闭</dt>
                 <dd>
                   {a.resolved.note}（{formatTime(a.resolved.at)}）
                 </dd>
@@ -115,8 +147,18 @@ function AlertForm({
   const [note, setNote] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Folded to one button until used: a list of alerts stays short enough to read on a phone.
+  const [open, setOpen] = useState(false);
   const label = action === 'urge' ? '督办意见' : '回复内容';
   const button = action === 'urge' ? '督办' : '回复督办';
+  if (!open)
+    return (
+      <div className={styles.alertForm}>
+        <button type="button" className="button button-secondary" onClick={() => setOpen(true)}>
+          {button}
+        </button>
+      </div>
+    );
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -146,6 +188,8 @@ function AlertForm({
         <label htmlFor={id}>{label}</label>
         <textarea
           id={id}
+          // biome-ignore lint/a11y/noAutofocus: opened by the person's own click on 督办 / 回复督办.
+          autoFocus
           value={note}
           maxLength={1000}
           onChange={(e) => setNote(e.target.value)}
@@ -158,9 +202,14 @@ function AlertForm({
           </p>
         )}
       </div>
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? '正在提交…' : button}
-      </button>
+      <div className={sup.formButtons}>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? '正在提交…' : `提交${button === '督办' ? '督办' : '回复'}`}
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => setOpen(false)}>
+          取消
+        </button>
+      </div>
     </form>
   );
 }

@@ -23,6 +23,8 @@ import {
   SPECIAL_TYPES,
 } from '../lib/cases.ts';
 import styles from './Case.module.css';
+import { SlotChoice } from './CaseMaterials.tsx';
+import { PayFeeField } from './PayFeeField.tsx';
 import { RatingField } from './RatingField.tsx';
 
 type Problem =
@@ -47,7 +49,9 @@ export function CaseActions({
 }) {
   const mine = detail.tasks.filter((t) => t.actions.length > 0);
   const own = detail.applicantActions;
-  if (mine.length === 0 && own.length === 0) return null;
+  // 评价申诉 (the department) and its decision (a supervisor): on the case as a whole, no task.
+  const official = detail.officialActions ?? [];
+  if (mine.length === 0 && own.length === 0 && official.length === 0) return null;
   return (
     <section className={`panel ${styles.section}`} aria-labelledby="case-actions" data-testid="case-actions">
       <h2 id="case-actions">办理操作</h2>
@@ -62,6 +66,17 @@ export function CaseActions({
           onReload={onReload}
         />
       ))}
+      {official.length > 0 && (
+        <TaskActions
+          key={`official@${detail.version}`}
+          title="评价申诉"
+          actions={official}
+          detail={detail}
+          hallId={hallId}
+          onActed={onActed}
+          onReload={onReload}
+        />
+      )}
       {own.length > 0 && (
         <TaskActions
           key={`own@${detail.version}`}
@@ -78,6 +93,7 @@ export function CaseActions({
 
 function TaskActions({
   task,
+  title,
   actions,
   detail,
   hallId,
@@ -85,6 +101,8 @@ function TaskActions({
   onReload,
 }: {
   task?: CaseTaskView;
+  /** The heading of actions without a task (default: the applicant's own). */
+  title?: string;
   actions: ActionId[];
   detail: CaseDetail;
   hallId: string;
@@ -93,7 +111,11 @@ function TaskActions({
 }) {
   const id = useId();
   const [action, setAction] = useState<ActionId | ''>(actions.length === 1 ? actions[0] : '');
-  const [draft, setDraft] = useState<ActionDraft>(EMPTY_DRAFT);
+  // 领取登记 starts from the way the applicant chose at filing.
+  const [draft, setDraft] = useState<ActionDraft>({
+    ...EMPTY_DRAFT,
+    method: detail.deliveryChoice?.method ?? '',
+  });
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const ready = !task || task.ready;
@@ -154,7 +176,7 @@ function TaskActions({
   return (
     <form className={styles.task} onSubmit={submit} noValidate data-testid="task-actions">
       <h3>
-        {task ? `当前待办：${task.name}（${task.post}岗）` : '申请人操作'}
+        {task ? `当前待办：${task.name}（${task.post}岗）` : (title ?? '申请人操作')}
         {task?.since && <span className={styles.stepState}>{formatTime(task.since)} 起</span>}
       </h3>
       {!ready && (
@@ -314,6 +336,43 @@ function TaskActions({
                 {errorLine}
               </fieldset>
             );
+          case 'tracking':
+            // 邮寄 only: the applicant is texted the number.
+            return draft.method === '邮寄' ? (
+              <div key={kind} className={styles.field}>
+                <label htmlFor={fid}>{label}</label>
+                <input
+                  id={fid}
+                  value={draft.tracking}
+                  maxLength={30}
+                  autoComplete="off"
+                  onChange={(e) => set({ tracking: e.target.value })}
+                  aria-invalid={err ? true : undefined}
+                  aria-describedby={described}
+                />
+                {detail.deliveryChoice?.address && (
+                  <p>
+                    寄往：{detail.deliveryChoice.address.region}
+                    {detail.deliveryChoice.address.detail}，{detail.deliveryChoice.address.name}{' '}
+                    {detail.deliveryChoice.address.phone}
+                  </p>
+                )}
+                {errorLine}
+              </div>
+            ) : null;
+          case 'fee':
+            // Only items that charge after 准予 ask it.
+            return detail.payment?.afterApproval ? (
+              <PayFeeField
+                key={kind}
+                id={fid}
+                label={label}
+                payment={detail.payment}
+                value={draft.fee}
+                onChange={(fee) => set({ fee })}
+                errorLine={errorLine}
+              />
+            ) : null;
           case 'rating':
             return (
               <RatingField
@@ -324,6 +383,19 @@ function TaskActions({
                 onChange={(rating) => set({ rating })}
                 error={err}
                 withDimensions={action === 'rate'}
+              />
+            );
+          case 'slots':
+            return (
+              <SlotChoice
+                key={kind}
+                id={fid}
+                label={label}
+                hallId={hallId}
+                caseNo={detail.caseNo}
+                value={draft.slots}
+                onChange={(slots) => set({ slots })}
+                error={errorLine}
               />
             );
           case 'method':

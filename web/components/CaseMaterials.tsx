@@ -1,9 +1,17 @@
 'use client';
 
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { type FileView, FORMAT_INFO, sizeLabel } from '../../functions/domain/materials.ts';
 import { formatTime } from '../lib/cases.ts';
-import { type CaseMaterialsView, caseMaterials, openCaseFile } from '../lib/materials.ts';
+import {
+  acceptOf,
+  type CaseMaterialsView,
+  caseMaterials,
+  caseUploads,
+  openCaseFile,
+  type Slot,
+  uploadFile,
+} from '../lib/materials.ts';
 import styles from './Case.module.css';
 import { useAuthApi } from './CaseData.ts';
 import own from './Materials.module.css';
@@ -63,8 +71,19 @@ export function CaseMaterials({ hallId, caseNo }: { hallId: string; caseNo: stri
                   {slot.name}
                   <span className={styles.tag}>{slot.required ? '必需' : '选交'}</span>
                   {slot.owed && <span className={own.owed}>容缺·待补交</span>}
+                  {state.data.correction?.slots.includes(slot.id) && (
+                    <span className={own.owed} data-testid="case-slot-requested">
+                      补交告知：需重新上传
+                    </span>
+                  )}
                 </h3>
-                {slot.supply === 'shared' ? (
+                {slot.licence ? (
+                  <p className={own.rules} data-testid="case-slot-licence">
+                    免提交：以电子证照 {slot.licence.type}（{slot.licence.licenceNo}，有效至{' '}
+                    {slot.licence.validTo}
+                    ）代替，已从证照库核验签名
+                  </p>
+                ) : slot.supply === 'shared' ? (
                   <p className={own.rules}>部门共享：由承办部门从数据共享平台获取核验</p>
                 ) : slot.files.length === 0 ? (
                   <p className={own.rules}>{slot.owed ? '申请人尚未提交，受理后补交。' : '申请人未提交。'}</p>
@@ -75,7 +94,8 @@ export function CaseMaterials({ hallId, caseNo }: { hallId: string; caseNo: stri
                       <span className={own.fileMeta}>
                         {FORMAT_INFO[f.format].label} · {sizeLabel(f.size)}
                         {f.pages ? ` · ${f.pages} 页` : ''}
-                        {f.width ? ` · ${f.width}×${f.height}` : ''} · {formatTime(f.uploadedAt)} 上传
+                        {f.width ? ` · ${f.width}×${f.height}` : ''} · {formatTime(f.uploadedAt)}{' '}
+                        {f.round ? `补交（第 ${f.round} 次补正）` : '上传'}
                       </span>
                       <span className={own.hash} title={`SHA-256 ${f.sha256}`}>
                         SHA-256 {f.sha256.slice(0, 16)}…
@@ -91,6 +111,15 @@ export function CaseMaterials({ hallId, caseNo }: { hallId: string; caseNo: stri
                       {preview?.fileId === f.fileId && <FilePreview file={f} preview={preview} />}
                     </div>
                   ))
+                )}
+                {state.data.correction?.draftId && state.data.correction.slots.includes(slot.id) && (
+                  <Resubmit
+                    hallId={hallId}
+                    caseNo={caseNo}
+                    draftId={state.data.correction.draftId}
+                    slot={slot}
+                    onDone={() => reload(true)}
+                  />
                 )}
               </li>
             ))}
@@ -127,6 +156,128 @@ export function CaseMaterials({ hallId, caseNo }: { hallId: string; caseNo: stri
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * 补交告知: staff tick the case's applicant slots to be uploaded again (only those can be; the
+ * items above say what is wrong with them).
+ */
+export function SlotChoice({
+  id,
+  label,
+  hallId,
+  caseNo,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  hallId: string;
+  caseNo: string;
+  value: string[];
+  onChange(slots: string[]): void;
+  error?: ReactNode;
+}) {
+  const [state] = useAuthApi<CaseMaterialsView>(caseMaterials(hallId, caseNo));
+  const slots = state.status === 'ready' ? state.data.slots.filter((s) => s.supply === 'applicant') : [];
+  return (
+    <fieldset className={styles.fieldset} data-testid="correction-slots">
+      <legend className={styles.legend}>{label}</legend>
+      {state.status === 'loading' ? (
+        <Loading>正在加载材料项…</Loading>
+      ) : slots.length === 0 ? (
+        <p className={styles.hint}>本办件没有在线提交的材料。</p>
+      ) : (
+        <div className={styles.choices}>
+          {slots.map((s, i) => (
+            <label key={s.id} className={styles.choice}>
+              <input
+                id={i === 0 ? id : undefined}
+                type="checkbox"
+                checked={value.includes(s.id)}
+                onChange={(e) =>
+                  onChange(e.target.checked ? [...value, s.id] : value.filter((x) => x !== s.id))
+                }
+              />
+              {s.name}
+            </label>
+          ))}
+        </div>
+      )}
+      {error}
+    </fieldset>
+  );
+}
+
+/**
+ * 补交: the applicant uploads a slot the 补交告知 names again, through the case's own POST; the
+ * earlier file stays listed beside the new one. 补交材料 (the case action) submits them.
+ */
+function Resubmit({
+  hallId,
+  caseNo,
+  draftId,
+  slot,
+  onDone,
+}: {
+  hallId: string;
+  caseNo: string;
+  draftId: string;
+  slot: Slot;
+  onDone(): void;
+}) {
+  const [status, setStatus] = useState<string>();
+  const [error, setError] = useState<string>();
+  async function picked(file: File | undefined) {
+    if (!file) return;
+    setError(undefined);
+    try {
+      const { upload } = await uploadFile(
+        hallId,
+        draftId,
+        slot,
+        file,
+        {
+          phase: (p) =>
+            setStatus(p === 'uploading' ? '正在上传…' : p === 'verifying' ? '正在核验…' : '正在检查…'),
+          progress: () => {},
+        },
+        caseUploads(hallId, caseNo),
+      );
+      setStatus(undefined);
+      if (upload.state === 'rejected') setError(upload.reason ?? '文件未通过核验');
+      else onDone();
+    } catch (err) {
+      setStatus(undefined);
+      setError((err as Error).message);
+    }
+  }
+  return (
+    <div className={own.caseFile}>
+      <label className={`button ${own.upload}`} data-busy={status ? '1' : undefined}>
+        <input
+          type="file"
+          className={own.input}
+          accept={acceptOf(slot)}
+          disabled={!!status}
+          aria-label={`重新上传“${slot.name}”`}
+          data-testid="case-slot-reupload"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            void picked(file);
+          }}
+        />
+        {status ?? '重新上传'}
+      </label>
+      {error && (
+        <p className={styles.error} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 

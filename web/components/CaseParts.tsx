@@ -227,7 +227,10 @@ export function CaseRating({ view, invite }: { view: ProgressView; invite?: Reac
     <section className={`panel ${styles.section}`} aria-labelledby="case-rating" data-testid="case-rating">
       <h2 id="case-rating">服务评价</h2>
       {view.rating ? (
-        <RatingLine label="申请人评价" rating={view.rating} />
+        <>
+          <RatingLine label="申请人评价" rating={view.rating} />
+          {view.rating.appeal && <AppealLine appeal={view.rating.appeal} />}
+        </>
       ) : view.ratingOpenUntil ? (
         <>
           <p>尚未评价。您可以在 {formatTime(view.ratingOpenUntil)} 前对本次办事服务作出评价（一事一评）。</p>
@@ -242,13 +245,17 @@ export function CaseRating({ view, invite }: { view: ProgressView; invite?: Reac
           <dd>
             {r.visit
               ? `${formatTime(r.visit.at)}：${r.visit.note}`
-              : `待回访${r.visitDeadline ? `（期限 ${formatDeadline(r.visitDeadline)}）` : ''}`}
+              : r.closed
+                ? `已终止（${formatTime(r.closed.at)}）：${r.closed.note}`
+                : `待回访${r.visitDeadline ? `（期限 ${formatDeadline(r.visitDeadline)}）` : ''}`}
           </dd>
           <dt>整改情况</dt>
           <dd>
             {r.fix
               ? `${formatTime(r.fix.at)}：${r.fix.note}`
-              : `整改中${r.rectifyDeadline ? `（期限 ${formatDeadline(r.rectifyDeadline)}）` : ''}`}
+              : r.closed
+                ? '无需整改（差评申诉成立）'
+                : `整改中${r.rectifyDeadline ? `（期限 ${formatDeadline(r.rectifyDeadline)}）` : ''}`}
           </dd>
           {r.rating && (
             <>
@@ -261,6 +268,22 @@ export function CaseRating({ view, invite }: { view: ProgressView; invite?: Reac
         </dl>
       )}
     </section>
+  );
+}
+
+/** 评价申诉: where the department's appeal of the rating stands, and the supervisor's decision. */
+function AppealLine({ appeal }: { appeal: NonNullable<RatingView['appeal']> }) {
+  const state =
+    appeal.status === 'pending'
+      ? '承办部门已申诉，待监察人员审核'
+      : appeal.status === 'upheld'
+        ? '申诉成立，该评价不计入好差评统计'
+        : '申诉不成立，评价有效';
+  return (
+    <p data-testid="rating-appeal-state" data-status={appeal.status}>
+      评价申诉：<strong>{state}</strong>（{formatTime(appeal.at)} 申诉理由：{appeal.reason}）
+      {appeal.decision && `；审核意见：${appeal.decision.note}（${formatTime(appeal.decision.at)}）`}
+    </p>
   );
 }
 

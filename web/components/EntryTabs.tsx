@@ -84,7 +84,10 @@ export function EntryTabs() {
               className={styles.tab}
               onClick={() => setTab(t.id)}
             >
-              {t.label}
+              {/* In care mode a narrow tab breaks 个人/办事 here, never inside a word. */}
+              {t.label.slice(0, 2)}
+              <wbr />
+              {t.label.slice(2)}
             </button>
           );
         })}

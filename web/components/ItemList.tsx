@@ -41,9 +41,8 @@ export function ItemList({
         {items.map((item) => (
           <li key={item.code} className={styles.item}>
             <h3 className={styles.itemName}>
-              <Link href={routes.item(item.code)} prefetch={false}>
-                {item.name}
-              </Link>
+              {/* A static page of its own: a page load, not a client-side route. */}
+              <a href={routes.item(item.code)}>{item.name}</a>
             </h3>
             <p className={styles.dept}>
               <span className="visually-hidden">实施机关：</span>

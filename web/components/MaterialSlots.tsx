@@ -49,11 +49,14 @@ const requiredEmpty = (draft: DraftView) =>
 export function MaterialSlots({
   hallId,
   itemCode,
+  forPerson,
   showMissing,
   onChange,
 }: {
   hallId: string;
   itemCode: string;
+  /** An agent prepares the materials of this person (the sub of a confirmed mandate). */
+  forPerson?: string;
   /** The applicant tried to file: empty required slots say so. */
   showMissing: boolean;
   onChange(state: MaterialsState): void;
@@ -70,7 +73,7 @@ export function MaterialSlots({
   useEffect(() => {
     let live = true;
     setLoadError(undefined);
-    openDraft(hallId, itemCode).then(
+    openDraft(hallId, itemCode, forPerson).then(
       (d) => {
         if (!live) return;
         setDraft(d);
@@ -81,7 +84,7 @@ export function MaterialSlots({
     return () => {
       live = false;
     };
-  }, [hallId, itemCode, attempt]);
+  }, [hallId, itemCode, forPerson, attempt]);
 
   const busy = Object.values(work).some((w) => w.phase);
   useEffect(() => {

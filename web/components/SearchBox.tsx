@@ -79,7 +79,8 @@ export function SearchBox({
   function choose(s: Suggestion) {
     setOpen(false);
     setText(s.name);
-    router.push(routes.item(s.code));
+    // The guide is a static page of its own (no client-side route for it).
+    window.location.assign(routes.item(s.code));
   }
 
   function submit(e: FormEvent<HTMLFormElement>) {

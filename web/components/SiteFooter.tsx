@@ -12,6 +12,15 @@ export function SiteFooter() {
             12345
           </a>
         </p>
+        <p>
+          <a href="/stats/" className={styles.link}>
+            办件统计
+          </a>
+          {' · '}
+          <a href="/disclosure/" className={styles.link}>
+            办件公示
+          </a>
+        </p>
         <p className={styles.small}>本站支持关怀版（长者模式）与键盘操作</p>
       </div>
     </footer>

@@ -1,11 +1,12 @@
 import Link from 'next/link';
 import { AuthStatus } from '../app/login/AuthStatus.tsx';
 import { routes } from '../lib/routes.ts';
+import { SITE_NAME } from '../lib/site.ts';
 import { CareToggle } from './CareToggle.tsx';
 import { HallSwitch } from './HallSwitch.tsx';
 import styles from './SiteHeader.module.css';
 
-export const SITE_NAME = '亳州市网上办事大厅';
+export { SITE_NAME };
 
 export function SiteHeader() {
   return (

@@ -21,6 +21,7 @@ import * as oauth from 'oauth4webapi';
 import { useSyncExternalStore } from 'react';
 import { landingPath } from '../../functions/domain/roles.ts';
 import { ApiError } from './api.ts';
+import { forgetOfflineCases } from './offline.ts';
 
 const KEY = 'bozhou.auth';
 const PENDING = 'bozhou.auth.pending';
@@ -102,6 +103,8 @@ export function getSession(): Session | undefined {
 function save(session: Session | undefined) {
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
   else sessionStorage.removeItem(KEY);
+  // Signed out or ended: the cases kept for offline reading go too (web/public/sw.js).
+  if (!session || session.ended) void forgetOfflineCases();
   for (const l of listeners) l();
 }
 
@@ -335,6 +338,8 @@ export function forgetSession(): void {
 export async function logout(): Promise<void> {
   const session = getSession();
   save(undefined);
+  // Before leaving the page, so the deletion is not cut short by the navigation.
+  await forgetOfflineCases();
   try {
     const as = await discover();
     if (as.end_session_endpoint) {

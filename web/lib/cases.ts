@@ -79,11 +79,17 @@ export interface ActionDraft {
   reason: string;
   /** One row per missing material; `id` keeps each row's input stable when another is removed. */
   items: { id: number; text: string }[];
+  /** 补交告知: the slots (ids) to upload again. */
+  slots: string[];
   specialType: string;
   expectedDays: string;
   result: string;
   remedy: string;
   method: string;
+  /** 准予 of an item charging afterwards (web/components/PayFeeField.tsx): category, amount in 元, or 减免. */
+  fee: { option: string; yuan: string; waiver: string };
+  /** 领取登记 by post: the parcel's number. */
+  tracking: string;
   rating: {
     level?: RatingLevel;
     dimensions: NonNullable<RatingInput['dimensions']>;
@@ -96,11 +102,14 @@ export const EMPTY_DRAFT: ActionDraft = {
   note: '',
   reason: '',
   items: [{ id: 0, text: '' }],
+  slots: [],
   specialType: '',
   expectedDays: '',
   result: '',
   remedy: '',
   method: '',
+  fee: { option: '', yuan: '', waiver: '' },
+  tracking: '',
   rating: { dimensions: {}, tags: [], comment: '' },
 };
 
@@ -119,14 +128,25 @@ export function actionBody(
     result: draft.result,
     remedy: draft.remedy,
     items: draft.items.map((i) => i.text),
+    slots: draft.slots,
     special: draft.specialType
       ? { type: draft.specialType, expectedDays: Number(draft.expectedDays) }
       : undefined,
     method: draft.method || undefined,
+    fee: feeInput(draft.fee),
+    tracking: draft.tracking || undefined,
     rating: draft.rating.level ? ({ ...draft.rating, level: draft.rating.level } as RatingInput) : undefined,
   });
   if (!checked.ok) return { ok: false, field: checked.field as FieldKind, message: checked.message };
   return { ok: true, body: { action, version: context.version, taskId: context.taskId, ...checked.input } };
+}
+
+/** The fee the staff form holds, as the action wants it (an amount typed in 元 becomes fen). */
+function feeInput(f: ActionDraft['fee']): ActionBody['fee'] {
+  if (f.waiver.trim()) return { waiver: f.waiver };
+  if (f.option) return { option: f.option };
+  const m = /^\s*(\d{1,6})(?:\.(\d{1,2}))?\s*$/.exec(f.yuan);
+  return m ? { fen: Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) } : undefined;
 }
 
 /** Working days without needless decimals: 0, 1.5, 2. */

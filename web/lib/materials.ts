@@ -29,8 +29,9 @@ export type {
 
 const hallApi = (hallId: string) => `/api/halls/${encodeURIComponent(hallId)}`;
 
-export const openDraft = (hallId: string, itemCode: string) =>
-  authJson<DraftView>(`${hallApi(hallId)}/drafts`, { method: 'POST', body: { itemCode } });
+/** The caller's draft of an item; an agent's for the person they file for (`forPerson`). */
+export const openDraft = (hallId: string, itemCode: string, forPerson?: string) =>
+  authJson<DraftView>(`${hallApi(hallId)}/drafts`, { method: 'POST', body: { itemCode, forPerson } });
 
 export const readDraft = (hallId: string, draftId: string) =>
   authJson<DraftView>(`${hallApi(hallId)}/drafts/${encodeURIComponent(draftId)}`);
@@ -45,6 +46,9 @@ export const removeFile = (hallId: string, draftId: string, fileId: string) =>
 
 export const caseMaterials = (hallId: string, caseNo: string) =>
   `${hallApi(hallId)}/cases/${encodeURIComponent(caseNo)}/materials`;
+
+/** 补交: where a filed case's applicant asks for the POST of a slot the 补交告知 names. */
+export const caseUploads = (hallId: string, caseNo: string) => `${caseMaterials(hallId, caseNo)}/uploads`;
 
 export const openCaseFile = (hallId: string, caseNo: string, fileId: string) =>
   authJson<OpenedFileView>(`${caseMaterials(hallId, caseNo)}/${encodeURIComponent(fileId)}/open`, {
@@ -123,17 +127,16 @@ export async function uploadFile(
   slot: Slot,
   file: File,
   on: { phase(p: UploadPhase): void; progress(share: number): void },
+  /** 补交: the case route that hands out the POST (the verdict still lands in the case's draft). */
+  ticketPath = `${hallApi(hallId)}/drafts/${encodeURIComponent(draftId)}/uploads`,
 ): Promise<{ upload: UploadView; draft: DraftView }> {
   on.phase('checking');
   const problem = await precheck(slot, file);
   if (problem) throw new ApiError(422, problem);
-  const ticket = await authJson<UploadTicketView>(
-    `${hallApi(hallId)}/drafts/${encodeURIComponent(draftId)}/uploads`,
-    {
-      method: 'POST',
-      body: { slotId: slot.id, fileName: file.name, contentType: contentTypeOf(file), size: file.size },
-    },
-  );
+  const ticket = await authJson<UploadTicketView>(ticketPath, {
+    method: 'POST',
+    body: { slotId: slot.id, fileName: file.name, contentType: contentTypeOf(file), size: file.size },
+  });
   on.phase('uploading');
   await post(ticket, file, slot, on.progress);
   on.phase('verifying');

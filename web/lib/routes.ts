@@ -1,6 +1,9 @@
+import { guidePath } from './guidePage.ts';
+
 /**
  * Portal URLs in one place. The export is static, so pages that show one record take its id from
- * the query string (`/item/?code=…`) rather than a dynamic path segment.
+ * the query string (`/apply/?code=…`) rather than a dynamic path segment; item guides are the
+ * exception, prerendered per item at `/item/<code>/` (web/lib/guidePage.ts).
  */
 export const routes = {
   home: '/',
@@ -11,7 +14,8 @@ export const routes = {
     const s = p.toString();
     return s ? `/search/?${s}` : '/search/';
   },
-  item: (code: string) => `/item/?code=${encodeURIComponent(code)}`,
+  /** An item's guide: a static page of its own, opened as a page (no client-side route for it). */
+  item: (code: string) => guidePath(code),
   /** Start an online application for an item (the apply page reads the code). */
   apply: (code: string) => `/apply/?code=${encodeURIComponent(code)}`,
   account: '/account/',

@@ -5,9 +5,10 @@
  * claims over as strings, the way API Gateway does.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export interface GatewayRoute {
@@ -241,11 +242,56 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.webmanifest': 'application/manifest+json',
   '.woff2': 'font/woff2',
+  '.xml': 'application/xml; charset=utf-8',
 };
+
+/**
+ * Compression as CloudFront's "compress objects automatically" does it: text types between 1,000
+ * bytes and 10 MB, Brotli when the browser accepts it, else gzip; `vary: accept-encoding` either way.
+ * Compressed bodies are kept per file and modification time (a rebuilt portal is compressed anew).
+ */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.txt', '.svg', '.webmanifest', '.xml']);
+const COMPRESS_MIN = 1000;
+const COMPRESS_MAX = 10 * 1024 * 1024;
+const compressed = new Map<string, Buffer>();
+
+function encodingFor(acceptEncoding: string): 'br' | 'gzip' | undefined {
+  const accepted = (name: string) =>
+    acceptEncoding.split(',').some((part) => {
+      const [token, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+      return token === name && (q === undefined || Number(q) > 0);
+    });
+  return accepted('br') ? 'br' : accepted('gzip') ? 'gzip' : undefined;
+}
+
+function compressedBody(file: string, mtimeMs: number, encoding: 'br' | 'gzip'): Buffer {
+  const key = `${encoding}:${mtimeMs}:${file}`;
+  let body = compressed.get(key);
+  if (!body) {
+    const raw = readFileSync(file);
+    body =
+      encoding === 'br'
+        ? brotliCompressSync(raw, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+          })
+        : gzipSync(raw, { level: 9 });
+    if (compressed.size > 5000) compressed.clear();
+    compressed.set(key, body);
+  }
+  return body;
+}
 
 type Refuse = (res: ServerResponse, status: number, error: GatewayError) => void;
 
-function serveStatic(res: ServerResponse, root: string, pathname: string, method: string, refuse: Refuse) {
+function serveStatic(
+  res: ServerResponse,
+  root: string,
+  pathname: string,
+  method: string,
+  refuse: Refuse,
+  acceptEncoding = '',
+) {
   if (method !== 'GET' && method !== 'HEAD') {
     refuse(res, 405, 'method-not-allowed');
     return;
@@ -270,10 +316,24 @@ function serveStatic(res: ServerResponse, root: string, pathname: string, method
     return;
   }
   const immutable = found?.includes(`${join(root, '_next', 'static')}`);
-  res.writeHead(found ? 200 : 404, {
+  const headers: Record<string, string | number> = {
     'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
+  };
+  const { size, mtimeMs } = statSync(target);
+  const encoding = COMPRESSIBLE.has(extname(target)) ? encodingFor(acceptEncoding) : undefined;
+  if (COMPRESSIBLE.has(extname(target))) headers.vary = 'accept-encoding';
+  if (encoding && size >= COMPRESS_MIN && size <= COMPRESS_MAX) {
+    const body = compressedBody(target, mtimeMs, encoding);
+    res.writeHead(found ? 200 : 404, {
+      ...headers,
+      'content-encoding': encoding,
+      'content-length': body.length,
+    });
+    res.end(method === 'HEAD' ? undefined : body);
+    return;
+  }
+  res.writeHead(found ? 200 : 404, { ...headers, 'content-length': size });
   if (method === 'HEAD') res.end();
   else createReadStream(target).pipe(res);
 }
@@ -300,7 +360,14 @@ export async function startGateway(
       }
       if (opts.extra && (await opts.extra(req, res, url, body))) return;
       if (!url.pathname.startsWith(`${apiPrefix}/`) && url.pathname !== apiPrefix) {
-        serveStatic(res, staticDir, url.pathname, req.method ?? 'GET', refuse);
+        serveStatic(
+          res,
+          staticDir,
+          url.pathname,
+          req.method ?? 'GET',
+          refuse,
+          req.headers['accept-encoding'] ?? '',
+        );
         return;
       }
       const found = matchRoute(routes, req.method ?? 'GET', url.pathname);

@@ -35,6 +35,12 @@ export {
 export { LambdaError, type LambdaFunction, LocalLambdas, type LocalLambdasOptions } from './lambda.ts';
 export { MessageLog } from './message-log.ts';
 export { type Arns, arns, DEFAULT_ACCOUNT, DEFAULT_REGION, partitionOf } from './names.ts';
+export {
+  type LocalPaymentGateway,
+  type PaymentApp,
+  type PaymentGatewayOptions,
+  startPaymentGateway,
+} from './payment-gateway.ts';
 export { freePort, waitFor } from './ports.ts';
 export { type LocalS3, startS3 } from './s3.ts';
 export { type LocalSns, type SmsRecord, type StartSnsOptions, startSns, type TopicMessage } from './sns.ts';

@@ -103,6 +103,28 @@ describe('the HTTP gateway', () => {
     expect((await fetch(`${custom.url}/api/items/x`)).status).toBe(404); // /api is not the API here
   });
 
+  it('compresses text of 1,000 bytes or more as CloudFront does: br, else gzip, else plain', async () => {
+    const plain = await (
+      await fetch(`${gateway.url}/guide.html`, { headers: { 'accept-encoding': 'identity' } })
+    ).text();
+    expect(plain.length).toBeGreaterThan(1000);
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+      ['identity', null],
+    ] as const) {
+      // fetch decodes br and gzip itself: the header says what travelled, the text that it decoded right.
+      const res = await fetch(`${gateway.url}/guide.html`, { headers: { 'accept-encoding': accept } });
+      expect(res.headers.get('content-encoding'), accept).toBe(encoding);
+      expect(res.headers.get('vary')).toBe('accept-encoding');
+      expect(await res.text()).toBe(plain);
+    }
+    // Too small to be worth it (CloudFront's floor is 1,000 bytes).
+    const small = await fetch(`${gateway.url}/docs/`, { headers: { 'accept-encoding': 'br' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+  });
+
   it('refuses bodies over 10 MB as API Gateway does', async () => {
     const res = await fetch(`${gateway.url}/api/halls/x/cases`, {
       method: 'POST',

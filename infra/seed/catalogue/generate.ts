@@ -20,6 +20,7 @@ import {
   usccCheck,
   validateCatalogue,
 } from '../../../functions/catalogue/model.ts';
+import { optionsFromStandard, timingFromStandard } from '../../../functions/domain/fees.ts';
 import type { Level } from '../../../functions/domain/vocabulary.ts';
 import { halls } from '../../halls.ts';
 import {
@@ -307,6 +308,19 @@ export function generate(): Catalogue {
     for (const s of d.serves) jkServes.set(s, `${jk.code}-${d.key}`);
   }
 
+  /** 减免 conditions of the published standards (the basis documents and the national fee-relief rules). */
+  const reductionsFor = (standard: string): string[] =>
+    /不动产/.test(standard) || /住宅类/.test(standard)
+      ? [
+          '小微企业（含个体工商户）申请不动产登记的，免收不动产登记费（财税〔2019〕45号）',
+          '单独申请宅基地使用权、农村集体土地承包经营权登记的，免收登记费',
+        ]
+      : /居民身份证/.test(standard)
+        ? ['城乡居民最低生活保障对象、特困供养人员换领或补领居民身份证的，凭有效证明减免工本费']
+        : /公证/.test(standard)
+          ? ['法律援助对象申办公证的，免收公证费（《公证法》第三十四条）']
+          : [];
+
   const deptFor = (ctx: HallCtx, key: string): Department | undefined =>
     ctx.hallId === 'jingkai'
       ? deptIndex.get(jkServes.get(key) ?? '')
@@ -361,7 +375,16 @@ export function generate(): Catalogue {
       legalBasis: basis,
       materials: materialsFor({ name, audience }, mats, fullyOnline),
       fees: fee
-        ? { charged: true, standard: fee[0], basis: fee[1], onlinePayment: true }
+        ? {
+            charged: true,
+            standard: fee[0],
+            basis: fee[1],
+            onlinePayment: true,
+            // 网上缴费 terms, spelled out (functions/catalogue/model.ts feeTermsOf derives the same).
+            timing: timingFromStandard(fee[0]),
+            options: optionsFromStandard(fee[0]),
+            reductions: reductionsFor(fee[0]),
+          }
         : { charged: false, standard: '不收费', basis: '', onlinePayment: false },
       visits,
       onlineDepth: depth,

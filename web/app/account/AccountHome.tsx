@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { useHalls } from '../../components/HallContext.tsx';
+import { LicenceList } from '../../components/LicenceList.tsx';
 import { authJson, forgetSession, refreshSession, useSession } from '../../lib/auth.ts';
 import styles from '../register/forms.module.css';
 import { MyCases } from './MyCases.tsx';
@@ -132,6 +133,10 @@ export function AccountHome() {
       <section className="panel" aria-labelledby="my-cases">
         <h2 id="my-cases">我的办件</h2>
         <MyCases sub={session.claims.sub} halls={halls} />
+      </section>
+      <section className="panel" aria-labelledby="my-licences">
+        <h2 id="my-licences">我的证照</h2>
+        <LicenceList halls={halls} />
       </section>
 
       {me && (me.enterprises.length > 0 || a?.roles.includes('applicant')) && (

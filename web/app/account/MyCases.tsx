@@ -12,6 +12,8 @@ export interface MyCase {
   currentStep?: string;
   filedAt: string;
   needsMe?: boolean;
+  /** 代办: the person an agent filed for. */
+  filedFor?: string;
 }
 
 type Shown = MyCase & { hallName: string };
@@ -120,6 +122,7 @@ export function MyCases({ sub, halls }: { sub: string; halls: { id: string; name
           {cases.map((c) => (
             <li key={c.caseNo}>
               <strong>{c.itemName}</strong>
+              {c.filedFor ? `（代 ${c.filedFor} 申办）` : ''}
               {c.needsMe ? '（需要您补正材料）' : ''}
               <br />
               {c.hallName} · {c.deptName} · {c.statusName}

@@ -3,7 +3,11 @@
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { validatePersonName, validateResidentId } from '../../../functions/domain/ids.ts';
+import { formatTime } from '../../../functions/domain/time.ts';
+import { useHalls } from '../../components/HallContext.tsx';
 import { authJson, useSession } from '../../lib/auth.ts';
+import { routes } from '../../lib/routes.ts';
+import { MyCases } from '../account/MyCases.tsx';
 import styles from '../register/forms.module.css';
 import { useCountdown } from '../register/SmsCode.tsx';
 
@@ -24,6 +28,8 @@ export function AgentMode() {
   const [left, startCountdown] = useCountdown();
   const [busy, setBusy] = useState(false);
   const isAgent = session?.claims.roles?.includes('agent') ?? false;
+  const hallState = useHalls().halls;
+  const halls = hallState.status === 'ready' ? hallState.data : undefined;
 
   const load = useCallback(async () => {
     try {
@@ -75,7 +81,9 @@ export function AgentMode() {
       await authJson(`/api/agent/mandates/${pending.id}/confirm`, { method: 'POST', body: { code } });
       setPending(undefined);
       setCode('');
-      setMessage({ kind: 'ok', text: '授权已确认，72 小时内可代其办事' });
+      // The next villager starts from an empty form.
+      setForm({ name: '', idNumber: '', materialRef: '' });
+      setMessage({ kind: 'ok', text: '授权已确认，72 小时内可代其办事：在办事指南中点“在线申办”并选择本人' });
       await load();
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
@@ -167,13 +175,20 @@ export function AgentMode() {
         ) : (
           <ul className={styles.list}>
             {mandates.map((m) => (
-              <li key={m.personSub}>
-                {m.personName} · 授权书 {m.materialRef} · 有效至 {m.validUntil.slice(0, 16).replace('T', ' ')}
+              <li key={m.personSub} data-testid="agent-mandate">
+                {m.personName} · 授权书 {m.materialRef} · 有效至 {formatTime(m.validUntil)}
               </li>
             ))}
           </ul>
         )}
-        <p className={styles.hint}>代人申办须在申办页选择被代办人（申办页的代办入口待申办流程接入）。</p>
+        <p className={styles.hint}>
+          代人申办：在<Link href={routes.search()}>办事指南</Link>中找到事项，点“在线申办”，选择被代办人，
+          填写申请表并上传本人签名的授权委托书和其他材料。办件属于本人，短信发到本人手机。
+        </p>
+      </section>
+      <section className="panel" aria-labelledby="agent-cases">
+        <h2 id="agent-cases">我代办的办件</h2>
+        <MyCases sub={session.claims.sub} halls={halls} />
       </section>
     </>
   );

@@ -12,8 +12,15 @@ import {
   validateForm,
 } from '../../../functions/domain/forms.ts';
 import { missingMessage } from '../../../functions/domain/materials.ts';
+import { formatTime } from '../../../functions/domain/time.ts';
 import styles from '../../components/Case.module.css';
 import { CaseGate } from '../../components/CaseGate.tsx';
+import {
+  DeliveryChoiceField,
+  type DeliveryDraft,
+  deliveryProblems,
+  EMPTY_DELIVERY,
+} from '../../components/DeliveryChoice.tsx';
 import { MaterialSlots, type MaterialsState } from '../../components/MaterialSlots.tsx';
 import { SITE_NAME } from '../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../components/Status.tsx';
@@ -86,14 +93,22 @@ export function ApplyForm() {
           本事项的申请表暂时无法加载，请稍后再试或拨打 {it.consultPhone} 咨询。
         </p>
       ) : (
-        <CaseGate roles={['applicant']} returnTo={routes.apply(it.code)} purpose="在线申办">
-          {(session) => (
-            <Prefilled
-              guide={answer.data}
-              definition={answer.data.applicationForm as FormDefinition}
-              session={session}
-            />
-          )}
+        <CaseGate roles={['applicant', 'agent']} returnTo={routes.apply(it.code)} purpose="在线申办">
+          {(session) =>
+            session.claims.roles?.includes('agent') ? (
+              <AgentFiling
+                guide={answer.data}
+                definition={answer.data.applicationForm as FormDefinition}
+                session={session}
+              />
+            ) : (
+              <Prefilled
+                guide={answer.data}
+                definition={answer.data.applicationForm as FormDefinition}
+                session={session}
+              />
+            )
+          }
         </CaseGate>
       )}
     </>
@@ -143,6 +158,92 @@ function Prefilled({
   );
 }
 
+/** A confirmed mandate as GET /api/agent/mandates gives it (the name masked). */
+interface MandateView {
+  personSub: string;
+  personName: string;
+  validUntil: string;
+  materialRef: string;
+}
+
+/**
+ * 代办: an agent picks the person whose mandate is valid, then fills the same form and materials
+ * for them; the case is the person's (they get the SMS and see it in 我的办件). Each person starts
+ * from an empty form and their own draft: nothing of the last villager stays on the page.
+ */
+function AgentFiling({
+  guide,
+  definition,
+  session,
+}: {
+  guide: GuideWithForms;
+  definition: FormDefinition;
+  session: Session;
+}) {
+  const [mandates, setMandates] = useState<MandateView[]>();
+  const [error, setError] = useState<string>();
+  const [person, setPerson] = useState<MandateView>();
+  // Bumped for every next person: the form is a new one (new key, no values left over).
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    authJson<{ mandates: MandateView[] }>('/api/agent/mandates').then(
+      (r) => live && setMandates(r.mandates),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (error) return <LoadError message={error} />;
+  if (!mandates) return <Loading>正在读取您的代办授权…</Loading>;
+  if (!person)
+    return (
+      <section className={`panel ${styles.narrow}`} data-testid="agent-pick" aria-labelledby="agent-pick">
+        <h2 id="agent-pick">代办：为哪位群众申办？</h2>
+        {mandates.length === 0 ? (
+          <p>您还没有有效的代办授权。请先在代办模式中登记授权委托书，并由本人提供手机收到的验证码。</p>
+        ) : (
+          <ul className={own.mandates}>
+            {mandates.map((m) => (
+              <li key={m.personSub}>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => setPerson(m)}
+                  data-testid="agent-pick-person"
+                >
+                  代 {m.personName} 申办
+                </button>
+                <span className={styles.hint}>
+                  授权书 {m.materialRef} · 有效至 {formatTime(m.validUntil)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link href="/agent/">去代办模式取得新的授权</Link>
+        </p>
+      </section>
+    );
+  return (
+    <Filing
+      key={`${person.personSub}#${round}`}
+      guide={guide}
+      definition={definition}
+      facts={{}}
+      enterprise={false}
+      session={session}
+      forPerson={person}
+      onNext={() => {
+        setPerson(undefined);
+        setRound((n) => n + 1);
+      }}
+    />
+  );
+}
+
 /** The parts of GET /api/account the form uses. */
 interface Me {
   account?: { idNumber?: string };
@@ -155,12 +256,18 @@ function Filing({
   facts,
   enterprise,
   session,
+  forPerson,
+  onNext,
 }: {
   guide: GuideWithForms;
   definition: FormDefinition;
   facts: AccountFacts;
   enterprise: boolean;
   session: Session;
+  /** 代办: the person the agent files for. */
+  forPerson?: MandateView;
+  /** 代办: done with this person, on to the next (or another) one. */
+  onNext?: () => void;
 }) {
   const { item } = guide;
   const id = useId();
@@ -171,6 +278,7 @@ function Filing({
   const [tried, setTried] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [materials, setMaterials] = useState<MaterialsState>({ busy: false, missing: [] });
+  const [delivery, setDelivery] = useState<DeliveryDraft>(EMPTY_DELIVERY);
   // What the server said of the materials at the last try (another tab may have changed them).
   const [serverMaterials, setServerMaterials] = useState<string>();
   const [general, setGeneral] = useState<string>();
@@ -218,11 +326,20 @@ function Filing({
       document.getElementById(`${id}-materials`)?.focus();
       return;
     }
+    if (Object.keys(deliveryProblems(delivery, item.delivery)).length) return;
     const draftId = materials.draftId;
     if (!result.ok) return;
     setBusy(true);
     try {
-      setFiled(await file(item.hallId, key, { itemCode: item.code, form: result.value, draftId }));
+      setFiled(
+        await file(item.hallId, key, {
+          itemCode: item.code,
+          form: result.value,
+          draftId,
+          delivery,
+          ...(forPerson ? { forPerson: forPerson.personSub } : {}),
+        }),
+      );
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
       const details = (err as ApiError & { details?: unknown }).details;
@@ -267,7 +384,15 @@ function Filing({
         <h2 id={`${id}-done`}>
           <span aria-hidden="true">✓ </span>申请已提交
         </h2>
-        <p>请记下办件编号和查询码，凭它们可随时查询办理进度；受理后还会短信通知您。</p>
+        {forPerson ? (
+          <p data-testid="filed-for">
+            已代 {forPerson.personName}{' '}
+            提交申请。办件属于本人：短信通知发到本人手机，本人登录后可在“我的办件”中查看；
+            请把办件编号和查询码告知本人。
+          </p>
+        ) : (
+          <p>请记下办件编号和查询码，凭它们可随时查询办理进度；受理后还会短信通知您。</p>
+        )}
         <dl className={styles.big}>
           <dt>办件编号</dt>
           <dd data-testid="filed-case-no">{filed.caseNo}</dd>
@@ -278,9 +403,20 @@ function Filing({
           <Link className="button" href={routes.progress(filed.caseNo, filed.queryCode)}>
             查询办理进度
           </Link>
-          <Link className="button button-secondary" href={routes.account}>
-            我的办件
-          </Link>
+          {onNext ? (
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={onNext}
+              data-testid="agent-next"
+            >
+              为下一位群众办理
+            </button>
+          ) : (
+            <Link className="button button-secondary" href={routes.account}>
+              我的办件
+            </Link>
+          )}
         </div>
       </section>
     );
@@ -292,6 +428,17 @@ function Filing({
 
   return (
     <form className={`panel ${styles.narrow}`} onSubmit={submit} noValidate data-testid="apply-form">
+      {forPerson && (
+        <div className={own.agentBar} data-testid="agent-for">
+          <p>
+            代办：为 <strong>{forPerson.personName}</strong> 申办（代办员 {session.claims.name}，授权书{' '}
+            {forPerson.materialRef}）。请按本人的情况填写，并上传本人签名的授权委托书。
+          </p>
+          <button type="button" className="button button-secondary" onClick={onNext}>
+            换一位群众
+          </button>
+        </div>
+      )}
       {session.claims.act_name && (
         <p>
           申请单位：<strong>{session.claims.act_name}</strong>（经办人 {session.claims.name}）
@@ -339,8 +486,18 @@ function Filing({
         <MaterialSlots
           hallId={item.hallId}
           itemCode={item.code}
+          forPerson={forPerson?.personSub}
           showMissing={tried}
           onChange={setMaterials}
+        />
+      </section>
+
+      <section className={own.section} aria-label="送达方式">
+        <DeliveryChoiceField
+          offered={item.delivery}
+          value={delivery}
+          onChange={setDelivery}
+          problems={tried ? deliveryProblems(delivery, item.delivery) : {}}
         />
       </section>
 
@@ -493,7 +650,7 @@ function materialsProblemOf(m: MaterialsState): string | undefined {
 async function file(
   hallId: string,
   key: string,
-  body: { itemCode: string; form: FormValue; draftId?: string },
+  body: { itemCode: string; form: FormValue; draftId?: string; forPerson?: string; delivery?: DeliveryDraft },
 ): Promise<FiledCase> {
   let res: Response;
   try {

@@ -1,6 +1,6 @@
 import { type GuideAnswer, LEVEL_NAMES, stepLimitWords } from '../../lib/catalogue.ts';
 import { formatDelivery } from '../../lib/format.ts';
-import styles from './guide.module.css';
+import { styles } from './guideStyles.ts';
 
 const POST_WORDS: Record<string, string> = {
   受理: '受理岗',

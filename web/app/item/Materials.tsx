@@ -3,7 +3,7 @@
 import { sharedByGovernment } from '../../lib/catalogue.ts';
 import { useChecklist } from '../../lib/checklist.ts';
 import { type FormsMaterial, materialFormLinks } from '../../lib/forms.ts';
-import styles from './guide.module.css';
+import { styles } from './guideStyles.ts';
 
 /**
  * 申请材料 as a checklist the person ticks while preparing. Ticks are kept per item in this browser

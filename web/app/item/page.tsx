@@ -1,17 +1,21 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
-import { Loading } from '../../components/Status.tsx';
+import { ItemConsult } from '../../components/ItemConsult.tsx';
+import { ItemFaq } from '../../components/ItemFaq.tsx';
 import { Guide } from './Guide.tsx';
+import './guide.css';
 
 export const metadata: Metadata = { title: '办事指南' };
 
-/** /item/?code=… — the guide (办事指南) of one item; the code is read on the client (static export). */
+/**
+ * /item/ — the shell of every guide. The build renders it once and the prerender (web/lib/prerender.tsx)
+ * fills a copy of it per item at `/item/<code>/`; the same page scripts serve them all.
+ */
 export default function Page() {
   return (
     <div className="container">
-      <Suspense fallback={<Loading>正在加载办事指南…</Loading>}>
-        <Guide />
-      </Suspense>
+      <Guide />
+      <ItemFaq />
+      <ItemConsult />
     </div>
   );
 }

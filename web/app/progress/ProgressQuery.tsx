@@ -120,9 +120,20 @@ export function ProgressQuery() {
     if (auto.current || halls.status !== 'ready') return;
     const no = params.get('no');
     const c = params.get('code');
+    const t = params.get('t');
     if (no && c) {
       auto.current = true;
       void run(no, c, false);
+    } else if (no && t && halls.status === 'ready') {
+      // The signed link of an SMS (functions/cases/progress-link.ts): no code to type.
+      auto.current = true;
+      const hall = hallOfCase(no, halls.data);
+      if (!hall) return setAnswer({ status: 'error', message: NOT_FOUND });
+      setAnswer({ status: 'loading' });
+      getJson<ProgressView>(`/api/halls/${hall.id}/progress${query({ caseNo: no, t })}`).then(
+        (view) => setAnswer({ status: 'ready', view }),
+        (err: Error) => setAnswer({ status: 'error', message: err.message || NOT_FOUND }),
+      );
     }
   });
 

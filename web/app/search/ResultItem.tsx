@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import styles from '../../components/catalogue.module.css';
 import { ItemFacts } from '../../components/ItemFacts.tsx';
 import { highlightSegments, levelWord, type SearchItem } from '../../lib/catalogue.ts';
@@ -10,12 +9,13 @@ export function ResultItem({ item, hallName }: { item: SearchItem; hallName?: st
   return (
     <li className={styles.result}>
       <h2 className={styles.resultName}>
-        <Link href={routes.item(item.code)} prefetch={false}>
+        {/* A static page of its own: a page load, not a client-side route. */}
+        <a href={routes.item(item.code)}>
           {highlightSegments(item.name, h?.name).map((seg, i) =>
             // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional and never reorder
             seg.hit ? <mark key={i}>{seg.text}</mark> : <span key={i}>{seg.text}</span>,
           )}
-        </Link>
+        </a>
       </h2>
       <p className={styles.resultMeta}>
         <span className="visually-hidden">实施机关：</span>

@@ -7,6 +7,7 @@ import styles from '../../components/Case.module.css';
 import { useAuthApi, useDeptNames } from '../../components/CaseData.ts';
 import { CaseGate } from '../../components/CaseGate.tsx';
 import { CaseMark, Deadline } from '../../components/CaseParts.tsx';
+import { ConsultQueue } from '../../components/ConsultQueue.tsx';
 import { useHalls } from '../../components/HallContext.tsx';
 import { Empty, LoadError, Loading } from '../../components/Status.tsx';
 import { authJson, type Session } from '../../lib/auth.ts';
@@ -246,6 +247,8 @@ function Workbench({ session }: { session: Session }) {
           </>
         )}
       </section>
+
+      <ConsultQueue hallId={hallId} />
 
       <section aria-labelledby="dept-alerts" style={{ marginTop: '1.5rem' }}>
         <h2 id="dept-alerts">本部门监察预警{urged > 0 ? `（${urged} 条待回复督办）` : ''}</h2>

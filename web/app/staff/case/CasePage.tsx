@@ -16,7 +16,9 @@ import {
   CaseSteps,
   CaseTimeline,
 } from '../../../components/CaseParts.tsx';
+import { DeliveryChoiceView, DeliveryResult } from '../../../components/DeliveryChoice.tsx';
 import { useHalls } from '../../../components/HallContext.tsx';
+import { PayPanel } from '../../../components/PayPanel.tsx';
 import { SITE_NAME } from '../../../components/SiteHeader.tsx';
 import { LoadError, Loading } from '../../../components/Status.tsx';
 import type { Session } from '../../../lib/auth.ts';
@@ -176,6 +178,17 @@ function CaseView({ caseNo, session }: { caseNo: string; session: Session }) {
       <div className={styles.layout}>
         <div>
           <CaseResult view={d} />
+          <PayPanel payment={d.payment} hallId={hall.id} caseNo={d.caseNo} own={d.queryCode !== undefined} />
+          <DeliveryChoiceView choice={d.deliveryChoice} delivery={d.delivery} />
+          <DeliveryResult
+            hallId={hall.id}
+            caseNo={d.caseNo}
+            approved={
+              d.result?.outcome === 'approved' && (d.status === 'approved' || d.status === 'delivered')
+            }
+            own={d.queryCode !== undefined}
+            onCollected={() => reload(true)}
+          />
           <CaseRating view={d} />
           <section className={`panel ${styles.section}`} aria-labelledby="case-applicant">
             <h2 id="case-applicant">申请人与申请表</h2>
