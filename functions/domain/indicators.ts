@@ -58,6 +58,12 @@ export const COUNTERS = [
   'rr3',
   'rr4',
   'rr5',
+  /** 在线咨询: asked, answered (late: after the answer limit), rated, rated 满意 or better (≥ 3). */
+  'consulted',
+  'consultAnswered',
+  'consultLate',
+  'consultRated',
+  'consultSatisfied',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number] | `tag:${string}`;
 export type Counters = Partial<Record<CounterName, number>>;
@@ -308,4 +314,40 @@ export const COUNTER_NAMES: Record<(typeof COUNTERS)[number], string> = {
   rr3: '整改评价·基本满意',
   rr4: '整改评价·满意',
   rr5: '整改评价·非常满意',
+  consulted: '咨询量',
+  consultAnswered: '咨询答复',
+  consultLate: '咨询超期答复',
+  consultRated: '咨询评价',
+  consultSatisfied: '咨询满意',
 };
+
+/** What GET /api/halls/<hall>/stats answers for a month (functions/stats/report.ts builds it). */
+export interface DeptReport {
+  code: string;
+  name: string;
+  /** Cases in handling now (filed, not yet finished). */
+  inProgress: number;
+  /** Finished this month (办结, 不予受理, 撤回 …): what the department handled. */
+  handled: number;
+  indicators: Indicators;
+  ratings: RatingFigures;
+  score: number | null;
+  rank: number | null;
+  ranks: Record<RateKey, number | null>;
+}
+
+export interface MonthReport {
+  hallId: string;
+  month: string;
+  hall: {
+    inProgress: number;
+    handled: number;
+    indicators: Indicators;
+    ratings: RatingFigures;
+    /** The raw counters and catalogue counts, so the city can be summed over halls (the portal does). */
+    counters: Counters;
+    coverage: ItemCoverage;
+  };
+  departments: DeptReport[];
+  trend: { month: string; counters: Counters; indicators: Indicators }[];
+}

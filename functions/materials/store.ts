@@ -270,22 +270,7 @@ export async function recordAccepted(
               },
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: { ...fileKey(file.draftId, file.fileId), ...file },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: ticketKey(ticket.draftId, ticket.uploadId),
-              UpdateExpression: 'SET verdict = :v, fileId = :f, decidedAt = :at',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(verdict)',
-              ExpressionAttributeValues: { ':v': 'accepted', ':f': file.fileId, ':at': at },
-            },
-          },
+          ...acceptedFileWrites(ticket, file, at),
         ],
       }),
     );
@@ -299,6 +284,28 @@ export async function recordAccepted(
     if (draft?.state !== 'open') return 'closed';
     return (draft.counts[ticket.slotId] ?? 0) >= limits.slotMax ? 'slot-full' : 'draft-full';
   }
+}
+
+/** The file stored and its ticket decided (only once): the end of both accepted verdicts. */
+function acceptedFileWrites(ticket: TicketRecord, file: FileRecord, at: string) {
+  return [
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...fileKey(file.draftId, file.fileId), ...file },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: table(),
+        Key: ticketKey(ticket.draftId, ticket.uploadId),
+        UpdateExpression: 'SET verdict = :v, fileId = :f, decidedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(verdict)',
+        ExpressionAttributeValues: { ':v': 'accepted', ':f': file.fileId, ':at': at },
+      },
+    },
+  ];
 }
 
 /**
@@ -337,22 +344,7 @@ export async function recordCorrectionAccepted(
               },
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: { ...fileKey(file.draftId, file.fileId), ...file },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: ticketKey(ticket.draftId, ticket.uploadId),
-              UpdateExpression: 'SET verdict = :v, fileId = :f, decidedAt = :at',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(verdict)',
-              ExpressionAttributeValues: { ':v': 'accepted', ':f': file.fileId, ':at': at },
-            },
-          },
+          ...acceptedFileWrites(ticket, file, at),
         ],
       }),
     );

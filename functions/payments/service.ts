@@ -122,20 +122,22 @@ export async function syncPayment(d: PaymentDeps, c: CaseRecord): Promise<Outcom
   if (!n) return 'ignored';
   const id = noticeId(c.caseNo, n.n);
   const q = await d.provider.query(id);
-  if (q.status !== 'paid' || !q.tradeNo || q.fen === undefined) return 'waiting';
-  return applyTrade(
-    d,
-    {
-      noticeId: id,
-      tradeNo: q.tradeNo,
-      fen: q.fen,
-      sellerId: q.sellerId ?? '',
-      appId: d.appId,
-      status: 'paid',
-      paidAt: q.paidAt,
-    },
-    'query',
-  );
+  const trade = paidTrade(d, id, q);
+  return trade ? applyTrade(d, trade, 'query') : 'waiting';
+}
+
+/** The provider's answer to a query as a trade to apply, when it says the notice was paid. */
+function paidTrade(d: PaymentDeps, id: string, q: Awaited<ReturnType<PaymentDeps['provider']['query']>>) {
+  if (q.status !== 'paid' || !q.tradeNo || q.fen === undefined) return undefined;
+  return {
+    noticeId: id,
+    tradeNo: q.tradeNo,
+    fen: q.fen,
+    sellerId: q.sellerId ?? '',
+    appId: d.appId,
+    status: 'paid' as const,
+    paidAt: q.paidAt,
+  };
 }
 
 /**
@@ -148,20 +150,9 @@ export async function settleUnpayable(d: PaymentDeps, c: CaseRecord): Promise<vo
   if (!n || c.payment?.paid) return;
   const id = noticeId(c.caseNo, n.n);
   const q = await d.provider.query(id);
-  if (q.status === 'paid' && q.tradeNo && q.fen !== undefined) {
-    await applyTrade(
-      d,
-      {
-        noticeId: id,
-        tradeNo: q.tradeNo,
-        fen: q.fen,
-        sellerId: q.sellerId ?? '',
-        appId: d.appId,
-        status: 'paid',
-        paidAt: q.paidAt,
-      },
-      'query',
-    );
+  const trade = paidTrade(d, id, q);
+  if (trade) {
+    await applyTrade(d, trade, 'query');
     return;
   }
   if (q.status === 'waiting') await d.provider.close(id);

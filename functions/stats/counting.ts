@@ -217,6 +217,50 @@ export function countChange(
   return counting;
 }
 
+/** The parts of a consultation record (consult/store.ts ConsultRecord) counting reads. */
+export interface ConsultImage {
+  consultNo: string;
+  version: number;
+  itemCode: string;
+  deptCode: string;
+  askedAt: string;
+  deadlines?: { answer?: string };
+  answer?: { at: string };
+  rating?: { level: number; at: string };
+}
+
+/**
+ * What one change of a 在线咨询 counts: asked, answered (late after the answer limit), rated. Same
+ * idempotency unit as a case: the consultation's number and version.
+ */
+export function countConsultChange(before: ConsultImage | undefined, after: ConsultImage): Counting {
+  const byDate = new Map<string, Counters>();
+  const add = (at: string, name: CounterName) => {
+    const date = beijingDate(new Date(at));
+    const counters = byDate.get(date) ?? {};
+    counters[name] = (counters[name] ?? 0) + 1;
+    byDate.set(date, counters);
+  };
+  if (!before) add(after.askedAt, 'consulted');
+  if (after.answer && !before?.answer) {
+    add(after.answer.at, 'consultAnswered');
+    const limit = (before ?? after).deadlines?.answer;
+    if (limit && after.answer.at > limit) add(after.answer.at, 'consultLate');
+  }
+  if (after.rating && !before?.rating) {
+    add(after.rating.at, 'consultRated');
+    if (after.rating.level >= 3) add(after.rating.at, 'consultSatisfied');
+  }
+  return {
+    caseNo: after.consultNo,
+    version: after.version,
+    deptCode: after.deptCode,
+    itemCode: after.itemCode,
+    days: [...byDate].map(([date, counters]) => ({ date, counters })),
+    open: 0,
+  };
+}
+
 /** The counters a rating and its rectification added, taken back (an upheld appeal). */
 function uncount(c: CaseImage, channel: Channel, add: (at: string, name: CounterName, n?: number) => void) {
   const r = c.rating!;

@@ -8,12 +8,19 @@
  */
 import { z } from 'zod';
 import { nowMs } from '#domain/clock.ts';
-import { COUNTER_NAMES, COUNTERS, type Counters, MONTH_PATTERN, RATES } from '#domain/indicators.ts';
+import {
+  COUNTER_NAMES,
+  COUNTERS,
+  type Counters,
+  MONTH_PATTERN,
+  type MonthReport,
+  RATES,
+} from '#domain/indicators.ts';
 import { dynamo, env } from '#lib/aws.ts';
 import { api, HttpError, httpErrors } from '#lib/http.ts';
 import type { Principal } from '#lib/principal.ts';
 import { type StatsCatalogue, statsCatalogue } from './catalogue.ts';
-import { currentMonth, type MonthReport, monthReport } from './report.ts';
+import { currentMonth, monthReport } from './report.ts';
 import { readMonthDays, readMonthItems } from './store.ts';
 
 const query = z.object({

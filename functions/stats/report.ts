@@ -6,50 +6,17 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type Counters,
+  type DeptReport,
   handledOf,
-  type Indicators,
-  type ItemCoverage,
   indicators,
+  type MonthReport,
   monthsUpTo,
-  type RateKey,
-  type RatingFigures,
   rank,
   ratingFigures,
 } from '#domain/indicators.ts';
 import { beijingDate } from '#domain/time.ts';
 import { coverageOf, type StatsCatalogue } from './catalogue.ts';
 import { readMonth, readOpen, readTrend } from './store.ts';
-
-export interface DeptReport {
-  code: string;
-  name: string;
-  /** Cases in handling now (filed, not yet finished). */
-  inProgress: number;
-  /** Finished this month (办结, 不予受理, 撤回 …): what the department handled. */
-  handled: number;
-  indicators: Indicators;
-  ratings: RatingFigures;
-  score: number | null;
-  rank: number | null;
-  ranks: Record<RateKey, number | null>;
-}
-
-export interface MonthReport {
-  hallId: string;
-  month: string;
-  hall: {
-    inProgress: number;
-    handled: number;
-    indicators: Indicators;
-    ratings: RatingFigures;
-    /** The raw counters and catalogue counts, so the city can be summed over halls (the portal does). */
-    counters: Counters;
-    coverage: ItemCoverage;
-  };
-  departments: DeptReport[];
-  trend: { month: string; counters: Counters; indicators: Indicators }[];
-}
 
 /** The month of an instant in Beijing: `2026-03`. */
 export const currentMonth = (at: Date) => beijingDate(at).slice(0, 7);

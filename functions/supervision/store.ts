@@ -75,9 +75,11 @@ export async function listAlertPage(f: AlertFilter, limit: number, after?: strin
       ),
     ),
   );
-  const items = pages
-    .flatMap((page) => page.Items ?? [])
-    .sort((a, b) => (String(a[sk]) < String(b[sk]) ? 1 : -1));
+  // An alert whose status changes while the partitions are read (closed by itself, urged) can be
+  // in two of them: one sort key, one alert.
+  const items = [
+    ...new Map(pages.flatMap((page) => page.Items ?? []).map((i) => [String(i[sk]), i])).values(),
+  ].sort((a, b) => (String(a[sk]) < String(b[sk]) ? 1 : -1));
   // A partition cut short by DynamoDB's 1 MB page holds more after its last item: nothing older than
   // that may be shown yet, or the next page (which starts after the last shown) would skip them.
   const cut = pages

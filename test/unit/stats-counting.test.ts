@@ -16,7 +16,14 @@ import {
   sumCounters,
   topTags,
 } from '#domain/indicators.ts';
-import { type CaseImage, countChange, maskedApplicant, publishableText } from '#functions/stats/counting.ts';
+import {
+  type CaseImage,
+  type ConsultImage,
+  countChange,
+  countConsultChange,
+  maskedApplicant,
+  publishableText,
+} from '#functions/stats/counting.ts';
 import { countingItems } from '#functions/stats/store.ts';
 import { calendar } from '#lib/calendar.ts';
 
@@ -227,6 +234,41 @@ describe('countChange', () => {
       maskedApplicant({ ...filed, applicant: { name: '张三', enterprise: '亳州市薛阁贸易有限公司' } }),
     ).toBe('亳州*******公司');
     expect(publishableText('x'.repeat(300)).length).toBeLessThanOrEqual(201);
+  });
+});
+
+describe('countConsultChange (在线咨询)', () => {
+  const asked: ConsultImage = {
+    consultNo: 'ZX341602-20260302-K7QM3X',
+    version: 1,
+    itemCode: 'ITEM-1',
+    deptCode: 'D1',
+    askedAt: '2026-03-02T02:00:00.000Z',
+    deadlines: { answer: '2026-03-09T10:00:00.000Z' },
+  };
+  const days = (c: ReturnType<typeof countConsultChange>) =>
+    Object.fromEntries(c.days.map((d) => [d.date, d.counters]));
+
+  it('counts the question on the day asked, the answer late or not, and the rating', () => {
+    expect(days(countConsultChange(undefined, asked))).toEqual({ '2026-03-02': { consulted: 1 } });
+    const late = { ...asked, version: 2, answer: { at: '2026-03-10T02:00:00.000Z' } };
+    expect(days(countConsultChange(asked, late))).toEqual({
+      '2026-03-10': { consultAnswered: 1, consultLate: 1 },
+    });
+    const onTime = { ...asked, version: 2, answer: { at: '2026-03-03T02:00:00.000Z' } };
+    expect(days(countConsultChange(asked, onTime))).toEqual({ '2026-03-03': { consultAnswered: 1 } });
+    const rated = { ...onTime, version: 3, rating: { level: 3, at: '2026-03-04T02:00:00.000Z' } };
+    expect(days(countConsultChange(onTime, rated))).toEqual({
+      '2026-03-04': { consultRated: 1, consultSatisfied: 1 },
+    });
+    const bad = { ...rated, rating: { level: 2, at: rated.rating.at } };
+    expect(days(countConsultChange(onTime, bad))).toEqual({ '2026-03-04': { consultRated: 1 } });
+  });
+
+  it('counts nothing for a change that adds no fact (an FAQ published), keyed by number and version', () => {
+    const answered = { ...asked, version: 2, answer: { at: '2026-03-03T02:00:00.000Z' } };
+    const published = countConsultChange(answered, { ...answered, version: 3 });
+    expect(published).toMatchObject({ caseNo: asked.consultNo, version: 3, days: [], open: 0 });
   });
 });
 

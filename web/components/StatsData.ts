@@ -6,12 +6,10 @@
  */
 import { useEffect, useState } from 'react';
 import {
-  type Counters,
   handledOf,
   type Indicators,
-  type ItemCoverage,
   indicators,
-  type RateKey,
+  type MonthReport,
   type RatingFigures,
   rank,
   ratingFigures,
@@ -19,33 +17,8 @@ import {
 } from '../../functions/domain/indicators.ts';
 import { getJson, type Hall } from '../lib/api.ts';
 
-export interface DeptReport {
-  code: string;
-  name: string;
-  inProgress: number;
-  handled: number;
-  indicators: Indicators;
-  ratings: RatingFigures;
-  score: number | null;
-  rank: number | null;
-  ranks: Record<RateKey, number | null>;
-}
-
-export interface HallReport {
-  hallId: string;
-  month: string;
-  updatedAt?: string;
-  hall: {
-    inProgress: number;
-    handled: number;
-    indicators: Indicators;
-    ratings: RatingFigures;
-    counters: Counters;
-    coverage: ItemCoverage;
-  };
-  departments: DeptReport[];
-  trend: { month: string; counters: Counters; indicators: Indicators }[];
-}
+/** The answer of GET /api/halls/<hall>/stats. */
+export type HallReport = MonthReport & { updatedAt?: string };
 
 /** A unit of a ranking table: a department of a hall, or a hall of the city. */
 export interface Unit {
