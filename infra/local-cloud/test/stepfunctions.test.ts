@@ -611,7 +611,8 @@ describe('Parallel and Map', () => {
       },
     });
     const exec = await startExec(arn, { items: [1, 2, 3] });
-    await new Promise((r) => setTimeout(r, 30));
+    // Advance only once the branch sits in its Wait (on a busy machine it may not be there yet).
+    await until(async () => (await historyTypes(exec)).includes('WaitStateEntered') || undefined);
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn: exec }))).status).toBe('RUNNING');
     clock.advance(600 * 1000);
     const d = await waitFor(exec);
